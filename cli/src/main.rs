@@ -1,0 +1,139 @@
+//! `zave`: the command-line surface of the zave core, for people and CI.
+
+mod input;
+mod report;
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use report::{FileResult, Format};
+
+/// The workload compiler: validate zave.yaml contracts and render them to GitOps trees.
+#[derive(Debug, Parser)]
+#[command(name = "zave", version, about, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Validate contracts; exit 0 when all are valid, 1 when any is not, 2 on usage or I/O errors.
+    Validate {
+        /// Contract files; `-` reads standard input.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Treat warnings (defaults zave applied) as errors.
+        #[arg(long)]
+        strict: bool,
+    },
+    /// Print the JSON Schema of a document kind.
+    Schema {
+        /// Which schema.
+        #[arg(value_enum, default_value_t = SchemaKind::Contract)]
+        kind: SchemaKind,
+    },
+    /// Print the contract hash (`sha256:` of its canonical JSON), as recorded on rendered objects.
+    Hash {
+        /// The contract file; `-` reads standard input.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum SchemaKind {
+    /// The `zave.io/v1` Workload contract.
+    Contract,
+}
+
+/// Exit status for a usage or I/O error.
+const EXIT_USAGE: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Validate {
+            files,
+            format,
+            strict,
+        } => validate(&files, format, strict),
+        Command::Schema { kind } => {
+            let schema = match kind {
+                SchemaKind::Contract => zave::contract_schema(),
+            };
+            print(&zave::schema::to_pretty_json(schema))
+        }
+        Command::Hash { file } => hash(&file),
+    }
+}
+
+fn validate(files: &[PathBuf], format: Format, strict: bool) -> ExitCode {
+    let options = zave::ValidateOptions { strict };
+    let mut results = Vec::with_capacity(files.len());
+    let mut io_failed = false;
+    for path in files {
+        match input::read(path) {
+            Ok(input) => {
+                let outcome = zave::validate(&input.bytes, options);
+                results.push(FileResult::new(input, outcome));
+            }
+            Err(error) => {
+                eprintln!("zave: {error}");
+                io_failed = true;
+            }
+        }
+    }
+    let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let status = print(&report::render(&results, format, colour));
+    if io_failed {
+        ExitCode::from(EXIT_USAGE)
+    } else if results.iter().any(|r| !r.valid()) {
+        ExitCode::FAILURE
+    } else {
+        status
+    }
+}
+
+fn hash(path: &std::path::Path) -> ExitCode {
+    let input = match input::read(path) {
+        Ok(input) => input,
+        Err(error) => {
+            eprintln!("zave: {error}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    match zave::document::load(&input.bytes) {
+        Ok(document) => print(&format!("{}\n", zave::ContractHash::of(&document))),
+        Err(diagnostic) => {
+            let source = String::from_utf8_lossy(&input.bytes);
+            eprint!(
+                "{}",
+                diagnostic.to_text(&input.name, Some(&source), zave::TextStyle::Plain)
+            );
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Writes to standard output; a closed pipe is not an error worth a panic.
+fn print(text: &str) -> ExitCode {
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("zave: cannot write output: {error}");
+            ExitCode::from(EXIT_USAGE)
+        }
+    }
+}

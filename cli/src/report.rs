@@ -1,0 +1,153 @@
+//! The output formats of `zave validate`: human text, JSON, and GitHub annotations.
+
+use clap::ValueEnum;
+use serde::Serialize;
+use zave::{CheckedContract, Diagnostic, Diagnostics, Severity, TextStyle};
+
+use crate::input::Input;
+
+/// How findings are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Text with the source line and a caret under the offending node.
+    Human,
+    /// One JSON document with every file's findings.
+    Json,
+    /// GitHub Actions workflow commands, one annotation per finding.
+    Github,
+}
+
+/// The outcome of validating one file.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FileResult {
+    file: String,
+    valid: bool,
+    contract_hash: Option<String>,
+    diagnostics: Vec<Diagnostic>,
+    #[serde(skip)]
+    source: String,
+}
+
+impl FileResult {
+    /// Records the outcome of validating `input`.
+    pub fn new(input: Input, outcome: Result<CheckedContract, Diagnostics>) -> FileResult {
+        let (valid, contract_hash, diagnostics) = match outcome {
+            Ok(checked) => (true, Some(checked.hash.to_string()), checked.findings),
+            Err(Diagnostics(findings)) => (false, None, findings),
+        };
+        FileResult {
+            file: input.name,
+            valid,
+            contract_hash,
+            diagnostics,
+            source: String::from_utf8_lossy(&input.bytes).into_owned(),
+        }
+    }
+
+    /// Whether the file is a valid contract.
+    pub fn valid(&self) -> bool {
+        self.valid
+    }
+}
+
+/// Renders every result in `format`.
+pub fn render(results: &[FileResult], format: Format, colour: bool) -> String {
+    match format {
+        Format::Human => human(results, colour),
+        Format::Json => {
+            let mut text = serde_json::to_string_pretty(&serde_json::json!({ "files": results }))
+                .unwrap_or_default();
+            text.push('\n');
+            text
+        }
+        Format::Github => results.iter().flat_map(github).collect(),
+    }
+}
+
+fn human(results: &[FileResult], colour: bool) -> String {
+    let style = if colour {
+        TextStyle::Ansi
+    } else {
+        TextStyle::Plain
+    };
+    let mut out = String::new();
+    for result in results {
+        for diagnostic in &result.diagnostics {
+            out.push_str(&diagnostic.to_text(&result.file, Some(&result.source), style));
+            out.push('\n');
+        }
+    }
+    let invalid = results.iter().filter(|r| !r.valid).count();
+    let warnings: usize = results
+        .iter()
+        .map(|r| {
+            r.diagnostics
+                .iter()
+                .filter(|d| d.severity == Severity::Warning)
+                .count()
+        })
+        .sum();
+    let noun = if results.len() == 1 {
+        "contract"
+    } else {
+        "contracts"
+    };
+    let warning_noun = if warnings == 1 { "warning" } else { "warnings" };
+    out.push_str(&format!(
+        "{} {noun} checked: {} valid, {invalid} invalid, {warnings} {warning_noun}\n",
+        results.len(),
+        results.len() - invalid,
+    ));
+    out
+}
+
+/// One `::error`/`::warning` line per finding, escaped as GitHub's workflow commands require.
+fn github(result: &FileResult) -> Vec<String> {
+    result
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let level = match d.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+            };
+            let mut properties = vec![format!("file={}", escape_property(&result.file))];
+            let positions = [
+                ("line", d.line),
+                ("col", d.column),
+                ("endLine", d.end_line),
+                ("endColumn", d.end_column),
+            ];
+            for (key, value) in positions {
+                if let Some(value) = value {
+                    properties.push(format!("{key}={value}"));
+                }
+            }
+            properties.push(format!("title={}", d.code));
+            let mut message = if d.path.is_empty() {
+                d.message.clone()
+            } else {
+                format!("{}: {}", d.path, d.message)
+            };
+            if let Some(help) = &d.help {
+                message.push_str(&format!("\nhelp: {help}"));
+            }
+            format!(
+                "::{level} {}::{}\n",
+                properties.join(","),
+                escape_data(&message)
+            )
+        })
+        .collect()
+}
+
+fn escape_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+fn escape_property(text: &str) -> String {
+    escape_data(text).replace(':', "%3A").replace(',', "%2C")
+}

@@ -1,0 +1,15 @@
+//! The contract: its model, schema, and the validation stages that turn text into a
+//! [`CheckedContract`].
+
+mod checked;
+mod compat;
+mod hash;
+mod hints;
+pub mod model;
+mod validate;
+
+pub use checked::{CheckedContract, DEFAULT_DOCKERFILE, DEFAULT_TIER};
+pub use compat::Implemented;
+pub use hash::ContractHash;
+pub use hints::suggest_name;
+pub use validate::{ValidateOptions, contract_schema, validate, validate_document};

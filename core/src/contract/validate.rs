@@ -1,0 +1,75 @@
+//! The validation pipeline: load, stage 1 (schema), stage 2 (compatibility), mutations.
+
+use std::sync::OnceLock;
+
+use serde_json::Value as Json;
+
+use super::checked::{CheckedContract, DEFAULT_TIER};
+use super::compat;
+use super::hints::ContractHints;
+use super::model::Contract;
+use crate::diagnostic::{self, Code, Diagnostic, Diagnostics, Severity};
+use crate::document::{self, Node, Path};
+use crate::schema;
+
+/// How strictly to validate.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ValidateOptions {
+    /// Turn warnings (mutations) into errors.
+    pub strict: bool,
+}
+
+/// The JSON Schema of the contract, as published in `schemas/contract.schema.json`.
+pub fn contract_schema() -> &'static Json {
+    static SCHEMA: OnceLock<Json> = OnceLock::new();
+    SCHEMA.get_or_init(schema::schema_for::<Contract>)
+}
+
+/// Validates contract source text: every finding of the stage that failed, or the checked
+/// contract with its warnings.
+pub fn validate(source: &[u8], options: ValidateOptions) -> Result<CheckedContract, Diagnostics> {
+    let document = document::load(source).map_err(|d| Diagnostics(vec![d]))?;
+    validate_document(&document, options)
+}
+
+/// Validates an already loaded document (for inputs that are data rather than text, such as a
+/// Python dict, whose nodes carry no positions).
+pub fn validate_document(
+    document: &Node,
+    options: ValidateOptions,
+) -> Result<CheckedContract, Diagnostics> {
+    let mut findings = schema::check(contract_schema(), document, &ContractHints);
+    if findings.is_empty() {
+        match serde_json::from_value::<Contract>(document.to_json()) {
+            Ok(contract) => {
+                findings = compat::check(&contract, document);
+                if findings.is_empty() {
+                    let mut checked = CheckedContract::new(contract, document, DEFAULT_TIER);
+                    finish(&mut checked.findings, options);
+                    if !checked.findings.iter().any(Diagnostic::is_error) {
+                        return Ok(checked);
+                    }
+                    return Err(Diagnostics(checked.findings));
+                }
+            }
+            Err(error) => findings.push(Diagnostic::new(
+                Code::WrongType,
+                &Path::root(),
+                Some(document.span),
+                format!("the contract does not fit its model: {error}"),
+            )),
+        }
+    }
+    finish(&mut findings, options);
+    Err(Diagnostics(findings))
+}
+
+/// Applies strict mode and sorts by position.
+fn finish(findings: &mut [Diagnostic], options: ValidateOptions) {
+    if options.strict {
+        for finding in findings.iter_mut() {
+            finding.severity = Severity::Error;
+        }
+    }
+    diagnostic::sort(findings);
+}

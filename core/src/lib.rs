@@ -1,0 +1,23 @@
+//! zave: the workload compiler. A `zave.yaml` contract plus an environment profile become a
+//! deterministic GitOps tree. This crate is pure: no file system, clock, environment or network.
+//!
+//! ```
+//! let source = b"apiVersion: zave.io/v1\nkind: Workload\nmetadata: {name: web}\nspec: {runtime: container, exposure: public-http, delivery: rolling}\n";
+//! let checked = zave::validate(source, zave::ValidateOptions::default()).expect("valid");
+//! assert_eq!(checked.name, "web");
+//! assert_eq!(checked.findings[0].code.as_str(), "W002"); // tier defaulted, and said so
+//! ```
+
+pub mod contract;
+pub mod diagnostic;
+pub mod document;
+pub mod schema;
+mod suggest;
+
+pub use contract::{
+    CheckedContract, ContractHash, ValidateOptions, contract_schema, validate, validate_document,
+};
+pub use diagnostic::{Code, Diagnostic, Diagnostics, Severity, TextStyle};
+
+/// The version of zave, as recorded in `zave.io/generator-version`.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

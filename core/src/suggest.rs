@@ -1,0 +1,79 @@
+//! "Did you mean" suggestions for near-miss keys and values.
+
+/// The candidate closest to `input`, when one is close enough to be a likely typo: equal but
+/// for case, or within an edit distance of a third of its length (at least 1, at most 3).
+pub fn closest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let lowered = input.to_lowercase();
+    let budget = (input.chars().count() / 3).clamp(1, 3);
+    candidates
+        .into_iter()
+        .map(|candidate| {
+            let distance = if candidate.to_lowercase() == lowered {
+                0
+            } else {
+                strsim::damerau_levenshtein(&lowered, &candidate.to_lowercase())
+            };
+            (distance, candidate)
+        })
+        .filter(|&(distance, _)| distance <= budget)
+        .min_by_key(|&(distance, candidate)| (distance, candidate))
+        .map(|(_, candidate)| candidate)
+}
+
+/// A help line for a near miss: `did you mean "public-http"?`, or the list of what is allowed.
+pub fn did_you_mean(input: &str, allowed: &[&str], noun: &str) -> String {
+    match closest(input, allowed.iter().copied()) {
+        Some(candidate) => format!("did you mean \"{candidate}\"?"),
+        None => format!("{noun}: {}", allowed.join(", ")),
+    }
+}
+
+/// A value quoted for a message, with control characters escaped and long values shortened,
+/// so a hostile value can never break a line of output.
+pub fn quote(value: &str) -> String {
+    const MAX_CHARS: usize = 60;
+    let shown: String = value.chars().take(MAX_CHARS).collect();
+    let quoted = format!("{shown:?}");
+    if value.chars().count() > MAX_CHARS {
+        format!("{}…\"", &quoted[..quoted.len() - 1])
+    } else {
+        quoted
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EXPOSURES: &[&str] = &["none", "internal-http", "public-http", "grpc", "async"];
+
+    #[test]
+    fn suggests_typos_and_case_slips() {
+        assert_eq!(
+            closest("public-htp", EXPOSURES.iter().copied()),
+            Some("public-http")
+        );
+        assert_eq!(
+            closest("Public-HTTP", EXPOSURES.iter().copied()),
+            Some("public-http")
+        );
+        assert_eq!(closest("gprc", EXPOSURES.iter().copied()), Some("grpc"));
+    }
+
+    #[test]
+    fn does_not_suggest_unrelated_words() {
+        assert_eq!(closest("websocket", EXPOSURES.iter().copied()), None);
+        assert_eq!(
+            did_you_mean("x", &["a1", "b2"], "allowed"),
+            "allowed: a1, b2"
+        );
+    }
+
+    #[test]
+    fn quoting_escapes_line_breaks_and_shortens() {
+        assert_eq!(quote("a\nb"), "\"a\\nb\"");
+        let long = "x".repeat(100);
+        assert!(quote(&long).ends_with("…\""));
+        assert_eq!(quote(&long).chars().count(), 63);
+    }
+}
