@@ -219,16 +219,19 @@ impl Diagnostic {
         out
     }
 
-    /// The offending source line (tabs shown as spaces) and the caret line under the node.
+    /// The offending source line (control characters shown as spaces, long lines cut to a
+    /// window around the node) and the caret line under the node.
     fn snippet(&self, source: &str, line: u32, column: u32) -> Option<(String, String)> {
+        const WINDOW: usize = 100;
+        const LEAD: usize = 40;
         let text = source
             .lines()
             .nth(usize::try_from(line).ok()?.checked_sub(1)?)?;
-        let text: String = text
+        let chars: Vec<char> = text
             .chars()
             .map(|c| if c.is_control() { ' ' } else { c })
             .collect();
-        let width = text.chars().count();
+        let width = chars.len();
         let start = usize::try_from(column).ok()?.saturating_sub(1).min(width);
         let end = match (self.end_line, self.end_column) {
             (Some(end_line), Some(end_column)) if end_line == line => usize::try_from(end_column)
@@ -237,10 +240,25 @@ impl Diagnostic {
                 .min(width),
             _ => width,
         };
-        let carets = "^".repeat(end.saturating_sub(start).max(1));
+        let from = if width > WINDOW {
+            start.saturating_sub(LEAD)
+        } else {
+            0
+        };
+        let to = (from + WINDOW).min(width);
+        let mut shown: String = chars[from..to].iter().collect();
+        let mut offset = start - from;
+        if from > 0 {
+            shown.insert(0, '…');
+            offset += 1;
+        }
+        if to < width {
+            shown.push('…');
+        }
+        let carets = "^".repeat(end.min(to).saturating_sub(start).max(1));
         Some((
-            text.trim_end().to_owned(),
-            format!("{}{carets}", " ".repeat(start)),
+            shown.trim_end().to_owned(),
+            format!("{}{carets}", " ".repeat(offset)),
         ))
     }
 }

@@ -34,7 +34,7 @@ pub enum ContractKind {
     Workload,
 }
 
-/// Identity of the workload.
+/// Identity of the workload, as a mapping with one key: `{name: payments-api}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Metadata {
@@ -218,7 +218,7 @@ string_enum! {
     }
 }
 
-/// How the image is built.
+/// How the image is built, as a mapping such as `{mode: dockerfile, dockerfilePath: Dockerfile}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Build {
@@ -234,7 +234,7 @@ pub struct Build {
     pub dockerfile_path: Option<String>,
 }
 
-/// The database the workload needs.
+/// The database the workload needs, as a mapping such as `{engine: postgres}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Persistence {
@@ -242,7 +242,7 @@ pub struct Persistence {
     pub engine: Engine,
 }
 
-/// One capability entry.
+/// One capability entry, written `- name: metrics`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Capability {
@@ -250,7 +250,7 @@ pub struct Capability {
     pub name: CapabilityName,
 }
 
-/// Compute resources.
+/// Compute resources, as a mapping such as `{tier: standard}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Resources {

@@ -9,7 +9,7 @@ use super::compat;
 use super::hints::ContractHints;
 use super::model::Contract;
 use crate::diagnostic::{self, Code, Diagnostic, Diagnostics, Severity};
-use crate::document::{self, Node, Path};
+use crate::document::{self, Node, Path, PathSegment};
 use crate::schema;
 
 /// How strictly to validate.
@@ -34,34 +34,62 @@ pub fn validate(source: &[u8], options: ValidateOptions) -> Result<CheckedContra
 
 /// Validates an already loaded document (for inputs that are data rather than text, such as a
 /// Python dict, whose nodes carry no positions).
+///
+/// Stage 2 runs whenever the typed model can be read (unknown keys aside), so a contract with
+/// a typo and a reserved value shows both at once.
 pub fn validate_document(
     document: &Node,
     options: ValidateOptions,
 ) -> Result<CheckedContract, Diagnostics> {
-    let mut findings = schema::check(contract_schema(), document, &ContractHints);
-    if findings.is_empty() {
-        match serde_json::from_value::<Contract>(document.to_json()) {
-            Ok(contract) => {
-                findings = compat::check(&contract, document);
-                if findings.is_empty() {
-                    let mut checked = CheckedContract::new(contract, document, DEFAULT_TIER);
-                    finish(&mut checked.findings, options);
-                    if !checked.findings.iter().any(Diagnostic::is_error) {
-                        return Ok(checked);
-                    }
-                    return Err(Diagnostics(checked.findings));
+    let stage1 = schema::check(contract_schema(), document, &ContractHints);
+    let mut findings = stage1.findings;
+    let mut json = document.to_json();
+    for path in &stage1.unknown_keys {
+        remove(&mut json, path);
+    }
+    match serde_json::from_value::<Contract>(json) {
+        Ok(contract) => {
+            findings.extend(compat::check(&contract, document));
+            if findings.is_empty() {
+                let mut checked = CheckedContract::new(contract, document, DEFAULT_TIER);
+                finish(&mut checked.findings, options);
+                if !checked.findings.iter().any(Diagnostic::is_error) {
+                    return Ok(checked);
                 }
+                return Err(Diagnostics(checked.findings));
             }
-            Err(error) => findings.push(Diagnostic::new(
-                Code::WrongType,
-                &Path::root(),
-                Some(document.span),
-                format!("the contract does not fit its model: {error}"),
-            )),
         }
+        Err(error) if findings.is_empty() => findings.push(Diagnostic::new(
+            Code::WrongType,
+            &Path::root(),
+            Some(document.span),
+            format!("the contract does not fit its model: {error}"),
+        )),
+        Err(_) => {}
     }
     finish(&mut findings, options);
     Err(Diagnostics(findings))
+}
+
+/// Removes the key at `path` from a JSON document.
+fn remove(json: &mut Json, path: &Path) {
+    let Some((PathSegment::Key(last), parents)) = path.segments().split_last() else {
+        return;
+    };
+    let mut node = json;
+    for segment in parents {
+        let next = match segment {
+            PathSegment::Key(key) => node.get_mut(key.as_str()),
+            PathSegment::Index(index) => node.get_mut(*index),
+        };
+        match next {
+            Some(next) => node = next,
+            None => return,
+        }
+    }
+    if let Some(object) = node.as_object_mut() {
+        object.remove(last);
+    }
 }
 
 /// Applies strict mode and sorts by position.

@@ -30,8 +30,7 @@ pub fn load(bytes: &[u8]) -> Result<Node, Diagnostic> {
             &Path::root(),
             None,
             format!(
-                "the input is {} bytes; zave reads at most {MAX_INPUT_BYTES} bytes (1 MiB)",
-                bytes.len()
+                "the input is larger than 1 MiB ({MAX_INPUT_BYTES} bytes), the most zave reads"
             ),
         )
         .with_help("a contract is a few hundred bytes: check that the right file was given"));
@@ -89,6 +88,16 @@ fn position_of_byte(bytes: &[u8], offset: usize) -> Position {
     }
 }
 
+/// The position just past the last character that is not a line break.
+fn end_of_text(text: &str) -> Position {
+    let trimmed = text.trim_end_matches(['\n', '\r']);
+    let last_line = trimmed.rsplit('\n').next().unwrap_or_default();
+    Position {
+        line: u32::try_from(trimmed.lines().count().max(1)).unwrap_or(u32::MAX),
+        column: u32::try_from(last_line.chars().count() + 1).unwrap_or(u32::MAX),
+    }
+}
+
 fn position(marker: Marker) -> Position {
     Position {
         line: u32::try_from(marker.line()).unwrap_or(u32::MAX),
@@ -132,7 +141,7 @@ impl Loader {
     fn run(mut self, text: &str) -> Result<Node, Diagnostic> {
         let mut parser = Parser::new_from_str(text);
         while let Some(event) = parser.next_event() {
-            let (event, source_span) = event.map_err(syntax_error)?;
+            let (event, source_span) = event.map_err(|error| syntax_error(&error, text))?;
             let at = span(source_span);
             match event {
                 Event::StreamStart | Event::Nothing | Event::DocumentEnd => {}
@@ -231,13 +240,7 @@ impl Loader {
             ));
         }
         if self.stack.len() >= MAX_DEPTH {
-            return Err(Diagnostic::new(
-                Code::TooDeep,
-                &Path::root(),
-                Some(at),
-                format!("the document nests deeper than {MAX_DEPTH} levels"),
-            )
-            .with_help("a contract nests four levels at most; check the indentation"));
+            return Err(too_deep(at));
         }
         Ok(())
     }
@@ -335,14 +338,27 @@ fn count_nodes(node: &Node) -> usize {
     }
 }
 
+fn too_deep(at: Span) -> Diagnostic {
+    Diagnostic::new(
+        Code::TooDeep,
+        &Path::root(),
+        Some(at),
+        format!("the document nests deeper than {MAX_DEPTH} levels"),
+    )
+    .with_help("a contract nests four levels at most; check the indentation and brackets")
+}
+
 fn alias_limit(at: Span, message: String) -> Diagnostic {
     Diagnostic::new(Code::AliasLimit, &Path::root(), Some(at), message)
         .with_help("write the values out; contracts are small enough not to need aliases")
 }
 
-fn syntax_error(error: ScanError) -> Diagnostic {
-    let at = position(*error.marker());
+fn syntax_error(error: &ScanError, text: &str) -> Diagnostic {
+    let at = position(*error.marker()).min(end_of_text(text));
     let info = error.info();
+    if info.contains("recursion limit") {
+        return too_deep(Span::point(at));
+    }
     let diagnostic = Diagnostic::new(
         Code::Syntax,
         &Path::root(),
@@ -351,8 +367,6 @@ fn syntax_error(error: ScanError) -> Diagnostic {
     );
     if info.contains("tab") {
         diagnostic.with_help("indent with spaces: YAML does not allow tabs in indentation")
-    } else if info.contains("recursion limit") {
-        diagnostic.with_help(format!("a contract nests far less than {MAX_DEPTH} levels"))
     } else {
         diagnostic
     }

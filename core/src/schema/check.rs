@@ -58,21 +58,36 @@ pub trait Hints {
     }
 }
 
+/// What stage 1 found: every finding, and where the unknown keys are (a later stage can read
+/// the document without them).
+#[derive(Debug, Default)]
+pub struct SchemaFindings {
+    /// Every finding, in document order.
+    pub findings: Vec<Diagnostic>,
+    /// The paths of keys the schema does not allow.
+    pub unknown_keys: Vec<Path>,
+}
+
 /// Checks `document` against `schema` and returns every finding.
-pub fn check(schema: &Json, document: &Node, hints: &dyn Hints) -> Vec<Diagnostic> {
+pub fn check(schema: &Json, document: &Node, hints: &dyn Hints) -> SchemaFindings {
     let mut checker = Checker {
         root: schema,
         hints,
         findings: Vec::new(),
+        unknown_keys: Vec::new(),
     };
     checker.node(schema, document, &Path::root(), document.span);
-    checker.findings
+    SchemaFindings {
+        findings: checker.findings,
+        unknown_keys: checker.unknown_keys,
+    }
 }
 
 struct Checker<'a> {
     root: &'a Json,
     hints: &'a dyn Hints,
     findings: Vec<Diagnostic>,
+    unknown_keys: Vec<Path>,
 }
 
 impl<'a> Checker<'a> {
@@ -134,20 +149,24 @@ impl<'a> Checker<'a> {
 
     fn one_of(&mut self, schema: &Map<String, Json>, allowed: &[&str], node: &Node, path: &Path) {
         let Value::String(text) = &node.value else {
-            let finding = Diagnostic::new(
-                Code::WrongType,
-                path,
-                Some(node.span),
-                format!(
-                    "expected one of {}, found {}",
-                    list(allowed),
-                    describe(&node.value)
-                ),
+            let example = schema
+                .get("default")
+                .and_then(Json::as_str)
+                .or(allowed.first().copied())
+                .unwrap_or_default();
+            self.findings.push(
+                Diagnostic::new(
+                    Code::WrongType,
+                    path,
+                    Some(node.span),
+                    format!(
+                        "expected one of {}, found {}",
+                        list(allowed),
+                        describe(&node.value)
+                    ),
+                )
+                .with_help(format!("write one of the listed words, such as {example}")),
             );
-            self.findings.push(match description(schema) {
-                Some(help) => finding.with_help(help),
-                None => finding,
-            });
             return;
         };
         if allowed.contains(&text.as_str()) {
@@ -160,9 +179,12 @@ impl<'a> Checker<'a> {
             ),
             _ => format!("value {} is not one of {}", quote(text), list(allowed)),
         };
+        let help = match allowed {
+            [only] => format!("the only value zave understands here is \"{only}\""),
+            _ => did_you_mean(text, allowed, "allowed"),
+        };
         self.findings.push(
-            Diagnostic::new(Code::UnknownValue, path, Some(node.span), message)
-                .with_help(did_you_mean(text, allowed, "allowed")),
+            Diagnostic::new(Code::UnknownValue, path, Some(node.span), message).with_help(help),
         );
     }
 
@@ -187,6 +209,7 @@ impl<'a> Checker<'a> {
                             .unwrap_or_else(|| {
                                 did_you_mean(&entry.key, &known, "keys allowed here")
                             });
+                        self.unknown_keys.push(entry_path.clone());
                         self.findings.push(
                             Diagnostic::new(
                                 Code::UnknownKey,

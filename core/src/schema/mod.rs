@@ -5,7 +5,7 @@
 
 mod check;
 
-pub use check::{Hints, check};
+pub use check::{Hints, SchemaFindings, check};
 
 use schemars::JsonSchema;
 use schemars::generate::SchemaSettings;
