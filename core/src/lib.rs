@@ -13,6 +13,7 @@ pub mod diagnostic;
 pub mod document;
 pub mod schema;
 mod suggest;
+pub mod yaml;
 
 pub use contract::{
     CheckedContract, ContractHash, ValidateOptions, contract_schema, validate, validate_document,
