@@ -59,7 +59,13 @@ fn strict_mode_turns_mutations_into_errors() {
     .expect("fixture is readable");
     let lenient = zave::validate(&bytes, ValidateOptions::default());
     assert_eq!(zave_conformance::codes(&lenient), ["W001", "W002"]);
-    let strict = zave::validate(&bytes, ValidateOptions { strict: true });
+    let strict = zave::validate(
+        &bytes,
+        ValidateOptions {
+            strict: true,
+            profile: None,
+        },
+    );
     let Err(Diagnostics(findings)) = strict else {
         panic!("strict mode must refuse a contract that needed defaults");
     };

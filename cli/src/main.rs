@@ -1,7 +1,11 @@
 //! `zave`: the command-line surface of the zave core, for people and CI.
 
+mod diff;
 mod input;
+mod profile_arg;
+mod render;
 mod report;
+mod tree;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -13,7 +17,7 @@ use report::{FileResult, Format};
 
 /// The workload compiler: validate zave.yaml contracts and render them to GitOps trees.
 #[derive(Debug, Parser)]
-#[command(name = "zave", version, about, propagate_version = true)]
+#[command(name = "zave", version, about)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -26,6 +30,9 @@ enum Command {
         /// Contract files; `-` reads standard input.
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
+        /// Also check the environment policy of this built-in profile (stage 3).
+        #[arg(long, value_name = "NAME")]
+        profile: Option<String>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
@@ -33,6 +40,13 @@ enum Command {
         #[arg(long)]
         strict: bool,
     },
+    /// Render contracts under a profile, to standard output or into a GitOps tree (`--out`).
+    Render(render::RenderArgs),
+    /// Show what a contract becomes under two profiles, or against the tree on disk.
+    Diff(diff::DiffArgs),
+    /// List or print the built-in profiles.
+    #[command(subcommand)]
+    Profile(ProfileCommand),
     /// Print the JSON Schema of a document kind.
     Schema {
         /// Which schema.
@@ -47,26 +61,62 @@ enum Command {
     },
 }
 
+#[derive(Debug, Subcommand)]
+enum ProfileCommand {
+    /// The built-in profiles, one per line with their classification.
+    List,
+    /// A built-in profile's YAML, to copy and adapt.
+    Show {
+        /// The profile's name.
+        name: String,
+    },
+}
+
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum SchemaKind {
     /// The `zave.io/v1` Workload contract.
     Contract,
+    /// The `zave.io/v1` Profile.
+    Profile,
 }
 
 /// Exit status for a usage or I/O error.
-const EXIT_USAGE: u8 = 2;
+pub const EXIT_USAGE: u8 = 2;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Validate {
             files,
+            profile,
             format,
             strict,
-        } => validate(&files, format, strict),
+        } => validate(&files, profile.as_deref(), format, strict),
+        Command::Render(args) => render::run(&args),
+        Command::Diff(args) => diff::run(&args),
+        Command::Profile(ProfileCommand::List) => {
+            let list: String = zave::profile::BUILTIN_PROFILES
+                .iter()
+                .filter_map(|(name, _)| zave::Profile::builtin(name))
+                .map(|p| format!("{}\t{:?}\n", p.name(), p.spec.classification).to_lowercase())
+                .collect();
+            print(&list)
+        }
+        Command::Profile(ProfileCommand::Show { name }) => {
+            match zave::Profile::builtin_source(&name) {
+                Some(source) => print(source),
+                None => {
+                    eprintln!(
+                        "zave: unknown profile \"{name}\"; `zave profile list` shows the built-in ones"
+                    );
+                    ExitCode::from(EXIT_USAGE)
+                }
+            }
+        }
         Command::Schema { kind } => {
             let schema = match kind {
                 SchemaKind::Contract => zave::contract_schema(),
+                SchemaKind::Profile => zave::profile::profile_schema(),
             };
             print(&zave::schema::to_pretty_json(schema))
         }
@@ -74,8 +124,18 @@ fn main() -> ExitCode {
     }
 }
 
-fn validate(files: &[PathBuf], format: Format, strict: bool) -> ExitCode {
-    let options = zave::ValidateOptions { strict };
+fn validate(files: &[PathBuf], profile: Option<&str>, format: Format, strict: bool) -> ExitCode {
+    let profile = match profile.map(|name| (name, zave::Profile::builtin(name))) {
+        None => None,
+        Some((_, Some(profile))) => Some(profile),
+        Some((name, None)) => {
+            eprintln!(
+                "zave: unknown profile \"{name}\"; `zave profile list` shows the built-in ones"
+            );
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    let options = zave::ValidateOptions { strict, profile };
     let mut results = Vec::with_capacity(files.len());
     let mut io_failed = false;
     for path in files {
@@ -123,7 +183,7 @@ fn hash(path: &std::path::Path) -> ExitCode {
 }
 
 /// Writes to standard output; a closed pipe is not an error worth a panic.
-fn print(text: &str) -> ExitCode {
+pub fn print(text: &str) -> ExitCode {
     let mut stdout = std::io::stdout().lock();
     match stdout
         .write_all(text.as_bytes())
@@ -135,5 +195,15 @@ fn print(text: &str) -> ExitCode {
             eprintln!("zave: cannot write output: {error}");
             ExitCode::from(EXIT_USAGE)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        super::Cli::command().debug_assert();
     }
 }

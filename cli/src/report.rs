@@ -45,6 +45,27 @@ impl FileResult {
         }
     }
 
+    /// Records findings that came from another command (such as a render).
+    pub fn from_findings(
+        input: Input,
+        valid: bool,
+        contract_hash: Option<String>,
+        diagnostics: Vec<Diagnostic>,
+    ) -> FileResult {
+        FileResult {
+            file: input.name,
+            valid,
+            contract_hash,
+            diagnostics,
+            source: String::from_utf8_lossy(&input.bytes).into_owned(),
+        }
+    }
+
+    /// Whether there is nothing to report.
+    pub fn is_quiet(&self) -> bool {
+        self.diagnostics.is_empty()
+    }
+
     /// Whether the file is a valid contract.
     pub fn valid(&self) -> bool {
         self.valid
@@ -65,19 +86,30 @@ pub fn render(results: &[FileResult], format: Format, colour: bool) -> String {
     }
 }
 
-fn human(results: &[FileResult], colour: bool) -> String {
-    let style = if colour {
-        TextStyle::Ansi
-    } else {
-        TextStyle::Plain
-    };
-    let mut out = String::new();
-    for result in results {
-        for diagnostic in &result.diagnostics {
-            out.push_str(&diagnostic.to_text(&result.file, Some(&result.source), style));
-            out.push('\n');
+/// The findings of one file in a line-oriented format (human or GitHub).
+pub fn render_findings(result: &FileResult, format: Format, colour: bool) -> String {
+    match format {
+        Format::Github => github(result).concat(),
+        _ => {
+            let style = if colour {
+                TextStyle::Ansi
+            } else {
+                TextStyle::Plain
+            };
+            result
+                .diagnostics
+                .iter()
+                .map(|d| d.to_text(&result.file, Some(&result.source), style) + "\n")
+                .collect()
         }
     }
+}
+
+fn human(results: &[FileResult], colour: bool) -> String {
+    let mut out: String = results
+        .iter()
+        .map(|r| render_findings(r, Format::Human, colour))
+        .collect();
     let invalid = results.iter().filter(|r| !r.valid).count();
     let warnings: usize = results
         .iter()

@@ -74,6 +74,8 @@ codes! {
     UnknownValue = "Z113", "schema";
     /// A value that breaks its grammar: a name, a path, a length or range.
     InvalidFormat = "Z114", "schema";
+    /// A profile setting that contradicts another.
+    ProfileInconsistent = "Z120", "schema";
     /// A reserved value that zave.io/v1 does not implement yet.
     Reserved = "Z201", "compatibility";
     /// A structural capability, not allowed in zave.io/v1.
@@ -82,10 +84,26 @@ codes! {
     StaticRuntime = "Z203", "compatibility";
     /// A capability listed twice.
     DuplicateCapability = "Z204", "compatibility";
+    /// An exposure the profile does not allow.
+    ExposureNotAllowed = "Z301", "policy";
+    /// A database engine the profile does not allow or offer.
+    EngineNotAllowed = "Z302", "policy";
+    /// A tier the profile does not allow.
+    TierNotAllowed = "Z303", "policy";
+    /// An image from a registry the profile does not allow.
+    RegistryNotAllowed = "Z304", "policy";
+    /// An image reference that is malformed, or tagged `latest`.
+    InvalidImage = "Z305", "policy";
+    /// A version label that is not `sha-` and seven hex digits.
+    InvalidVersion = "Z306", "policy";
     /// `spec.delivery` is missing; `rolling` is used.
     DeliveryDefaulted = "W001", "mutation";
     /// `spec.resources.tier` is missing; the profile's default tier is used.
     TierDefaulted = "W002", "mutation";
+    /// A capability the profile requires was added.
+    CapabilityInjected = "W003", "mutation";
+    /// No image was given; the bootstrap image is used.
+    BootstrapImage = "W004", "mutation";
 }
 
 impl Code {

@@ -11,6 +11,9 @@
 pub mod contract;
 pub mod diagnostic;
 pub mod document;
+pub mod manifest;
+pub mod profile;
+pub mod render;
 pub mod schema;
 mod suggest;
 pub mod yaml;
@@ -19,6 +22,9 @@ pub use contract::{
     CheckedContract, ContractHash, ValidateOptions, contract_schema, validate, validate_document,
 };
 pub use diagnostic::{Code, Diagnostic, Diagnostics, Severity, TextStyle};
+pub use manifest::{FileKind, RenderedFile, index_files, to_stream};
+pub use profile::Profile;
+pub use render::{RenderInputs, Rendered, render, render_checked, render_document};
 
 /// The version of zave, as recorded in `zave.io/generator-version`.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

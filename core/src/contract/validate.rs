@@ -10,13 +10,17 @@ use super::hints::ContractHints;
 use super::model::Contract;
 use crate::diagnostic::{self, Code, Diagnostic, Diagnostics, Severity};
 use crate::document::{self, Node, Path, PathSegment};
+use crate::profile::{self, Profile};
 use crate::schema;
 
-/// How strictly to validate.
+/// How to validate: strictly or not, and against which environment.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct ValidateOptions {
+pub struct ValidateOptions<'p> {
     /// Turn warnings (mutations) into errors.
     pub strict: bool,
+    /// The environment whose policy applies (stage 3) and whose default tier fills a missing
+    /// one; without it, stages 1 and 2 run and the tier defaults to `standard`.
+    pub profile: Option<&'p Profile>,
 }
 
 /// The JSON Schema of the contract, as published in `schemas/contract.schema.json`.
@@ -51,7 +55,14 @@ pub fn validate_document(
         Ok(contract) => {
             findings.extend(compat::check(&contract, document));
             if findings.is_empty() {
-                let mut checked = CheckedContract::new(contract, document, DEFAULT_TIER);
+                let default_tier = options
+                    .profile
+                    .map_or(DEFAULT_TIER, |p| p.spec.default_tier);
+                let mut checked = CheckedContract::new(contract, document, default_tier);
+                if let Some(profile) = options.profile {
+                    let policy_findings = profile::apply_policy(&mut checked, document, profile);
+                    checked.findings.extend(policy_findings);
+                }
                 finish(&mut checked.findings, options);
                 if !checked.findings.iter().any(Diagnostic::is_error) {
                     return Ok(checked);

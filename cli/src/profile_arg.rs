@@ -1,0 +1,60 @@
+//! Choosing the environment: a built-in profile by name, or a profile file.
+
+use std::path::PathBuf;
+
+use clap::Args;
+use zave::Profile;
+
+use crate::input;
+
+/// `--profile NAME | --profile-file FILE`.
+#[derive(Debug, Clone, Args)]
+pub struct ProfileArg {
+    /// A built-in profile: kind, linode or aws.
+    #[arg(
+        long,
+        value_name = "NAME",
+        default_value = "kind",
+        conflicts_with = "profile_file"
+    )]
+    pub profile: String,
+    /// A profile file (`kind: Profile`) instead of a built-in.
+    #[arg(long, value_name = "FILE")]
+    pub profile_file: Option<PathBuf>,
+}
+
+/// Why a profile could not be had: a usage error, or an invalid profile (with its findings).
+pub enum ProfileError {
+    /// Unknown name, unreadable file.
+    Usage(String),
+    /// The profile file is not a valid profile; its findings as text.
+    Invalid(String),
+}
+
+impl ProfileArg {
+    /// Loads the chosen profile.
+    pub fn load(&self) -> Result<Profile, ProfileError> {
+        if let Some(path) = &self.profile_file {
+            let input = input::read(path).map_err(ProfileError::Usage)?;
+            return Profile::from_yaml(&input.bytes).map_err(|diagnostics| {
+                let source = String::from_utf8_lossy(&input.bytes);
+                ProfileError::Invalid(diagnostics.to_text(
+                    &input.name,
+                    Some(&source),
+                    zave::TextStyle::Plain,
+                ))
+            });
+        }
+        Profile::builtin(&self.profile).cloned().ok_or_else(|| {
+            let names: Vec<&str> = zave::profile::BUILTIN_PROFILES
+                .iter()
+                .map(|(name, _)| *name)
+                .collect();
+            ProfileError::Usage(format!(
+                "unknown profile \"{}\"; the built-in profiles are {}",
+                self.profile,
+                names.join(", ")
+            ))
+        })
+    }
+}

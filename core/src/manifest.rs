@@ -1,0 +1,302 @@
+//! The ordered object set and the file tree: one ordering rule (zone, kind, name), one YAML
+//! emitter, a `kustomization.yaml` per folder, and zave's header on every file.
+
+use k8s_openapi::api::apps::v1::Deployment;
+use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
+use k8s_openapi::api::core::v1::{LimitRange, Namespace, ResourceQuota, Service, ServiceAccount};
+use k8s_openapi::api::networking::v1::{Ingress, NetworkPolicy};
+use k8s_openapi::api::policy::v1::PodDisruptionBudget;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use serde::Serialize;
+
+use crate::render::custom::{
+    ApplicationSpec, CustomResource, ExternalSecretSpec, HttpRouteSpec, PodMonitorSpec,
+    ServiceMonitorSpec,
+};
+use crate::yaml::{EmitError, write_yaml};
+
+/// Which part of the GitOps tree an object belongs to (the platform's authority split).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Zone {
+    /// `platform/tenants/<name>/`: the tenant boundary, owned by Flux.
+    Platform,
+    /// `tenants/<name>/`: the workload, owned by Argo CD.
+    Workload,
+    /// `platform/argocd/applications/`: one Application per tenant.
+    Applications,
+}
+
+macro_rules! objects {
+    ($($(#[doc = $doc:literal])* $variant:ident($type:ty) = $kind:literal,)*) => {
+        /// A rendered object. Variants are declared in apply order, which is the kind order
+        /// of every output.
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum Object {
+            $($(#[doc = $doc])* $variant($type),)*
+        }
+
+        impl Object {
+            /// The object's `kind`.
+            pub fn kind(&self) -> &'static str {
+                match self { $(Object::$variant(_) => $kind,)* }
+            }
+
+            /// The object's metadata.
+            pub fn metadata(&self) -> &ObjectMeta {
+                match self { $(Object::$variant(object) => &object.metadata,)* }
+            }
+
+            /// The position of the object's kind in apply order.
+            fn kind_order(&self) -> usize {
+                let mut position = 0;
+                $(
+                    if let Object::$variant(_) = self { return position; }
+                    position += 1;
+                )*
+                position
+            }
+        }
+
+        impl Serialize for Object {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self { $(Object::$variant(object) => object.serialize(serializer),)* }
+            }
+        }
+    };
+}
+
+objects! {
+    /// The tenant namespace.
+    Namespace(Namespace) = "Namespace",
+    /// The namespace quota.
+    ResourceQuota(ResourceQuota) = "ResourceQuota",
+    /// Container defaults and bounds.
+    LimitRange(LimitRange) = "LimitRange",
+    /// A network guard rail.
+    NetworkPolicy(NetworkPolicy) = "NetworkPolicy",
+    /// The workload's identity.
+    ServiceAccount(ServiceAccount) = "ServiceAccount",
+    /// A secret reference.
+    ExternalSecret(CustomResource<ExternalSecretSpec>) = "ExternalSecret",
+    /// The workload.
+    Deployment(Deployment) = "Deployment",
+    /// The in-cluster endpoint.
+    Service(Service) = "Service",
+    /// The public route (Ingress API).
+    Ingress(Ingress) = "Ingress",
+    /// The public route (Gateway API).
+    HttpRoute(CustomResource<HttpRouteSpec>) = "HTTPRoute",
+    /// The autoscaler.
+    HorizontalPodAutoscaler(HorizontalPodAutoscaler) = "HorizontalPodAutoscaler",
+    /// The disruption budget.
+    PodDisruptionBudget(PodDisruptionBudget) = "PodDisruptionBudget",
+    /// The metrics scrape target of a workload with a Service.
+    ServiceMonitor(CustomResource<ServiceMonitorSpec>) = "ServiceMonitor",
+    /// The metrics scrape target of a workload without a Service.
+    PodMonitor(CustomResource<PodMonitorSpec>) = "PodMonitor",
+    /// The Argo CD Application.
+    Application(CustomResource<ApplicationSpec>) = "Application",
+}
+
+impl Object {
+    /// The object's name.
+    pub fn name(&self) -> &str {
+        self.metadata().name.as_deref().unwrap_or_default()
+    }
+}
+
+/// An object and the part of the tree it goes to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Manifest {
+    /// Where the object's file goes.
+    pub zone: Zone,
+    /// The object.
+    pub object: Object,
+}
+
+impl Manifest {
+    /// Places `object` in `zone`.
+    pub fn new(zone: Zone, object: Object) -> Manifest {
+        Manifest { zone, object }
+    }
+}
+
+/// Sorts objects by the one ordering rule: zone, then kind in apply order, then name.
+pub fn sort(manifests: &mut [Manifest]) {
+    manifests.sort_by(|a, b| {
+        (a.zone, a.object.kind_order(), a.object.name()).cmp(&(
+            b.zone,
+            b.object.kind_order(),
+            b.object.name(),
+        ))
+    });
+}
+
+/// What a file of the tree holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FileKind {
+    /// One Kubernetes object.
+    Object,
+    /// A Kustomize configuration listing the folder's objects.
+    Kustomization,
+}
+
+/// One file of the rendered tree.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RenderedFile {
+    /// The path, relative to the GitOps repository root (with the profile's prefix).
+    pub path: String,
+    /// What the file holds.
+    pub kind: FileKind,
+    /// The file's text: zave's header line, then YAML.
+    pub content: String,
+}
+
+/// The first line of every file zave writes; a file is zave's to replace or prune only when
+/// it starts with this.
+pub const HEADER_PREFIX: &str = "# Generated by zave";
+
+fn header(about: &str) -> String {
+    format!(
+        "{HEADER_PREFIX} {} ({about}). Do not edit: change the contract and render again.\n",
+        crate::VERSION
+    )
+}
+
+fn join(prefix: &str, rest: &str) -> String {
+    if prefix.is_empty() {
+        rest.to_owned()
+    } else {
+        format!("{prefix}/{rest}")
+    }
+}
+
+/// `platform/tenants/<name>`, under the prefix.
+pub fn platform_dir(prefix: &str, name: &str) -> String {
+    join(prefix, &format!("platform/tenants/{name}"))
+}
+
+/// `tenants/<name>`, under the prefix: the folder the tenant's Application syncs.
+pub fn workload_dir(prefix: &str, name: &str) -> String {
+    join(prefix, &format!("tenants/{name}"))
+}
+
+/// The two folders holding one sub-folder per tenant: `platform/tenants` and `tenants`.
+pub fn tenant_folders(prefix: &str) -> [String; 2] {
+    [join(prefix, "platform/tenants"), join(prefix, "tenants")]
+}
+
+/// `platform/argocd/applications`, under the prefix.
+pub fn applications_dir(prefix: &str) -> String {
+    join(prefix, "platform/argocd/applications")
+}
+
+/// The tree of one tenant: every object in its file, in the one order, and a kustomization per
+/// folder it owns. `about` names the contract and profile in each file's header.
+pub fn tenant_files(
+    mut manifests: Vec<Manifest>,
+    name: &str,
+    prefix: &str,
+    about: &str,
+) -> Result<Vec<RenderedFile>, EmitError> {
+    sort(&mut manifests);
+    let header = header(about);
+    let mut files = Vec::with_capacity(manifests.len() + 2);
+    let mut folder: Vec<String> = Vec::new();
+    let mut current: Option<Zone> = None;
+    for manifest in &manifests {
+        if current != Some(manifest.zone) {
+            if let Some(zone) = current {
+                files.push(kustomization(
+                    &zone_dir(zone, prefix, name),
+                    &folder,
+                    &header,
+                )?);
+            }
+            folder.clear();
+            current = Some(manifest.zone);
+        }
+        let file_name = match manifest.zone {
+            Zone::Applications => format!("{name}.yaml"),
+            _ => format!(
+                "{}-{}.yaml",
+                manifest.object.kind().to_ascii_lowercase(),
+                manifest.object.name()
+            ),
+        };
+        let mut content = header.clone();
+        write_yaml(&manifest.object, &mut content)?;
+        files.push(RenderedFile {
+            path: format!("{}/{file_name}", zone_dir(manifest.zone, prefix, name)),
+            kind: FileKind::Object,
+            content,
+        });
+        folder.push(file_name);
+    }
+    if let Some(zone) = current.filter(|zone| *zone != Zone::Applications) {
+        files.push(kustomization(
+            &zone_dir(zone, prefix, name),
+            &folder,
+            &header,
+        )?);
+    }
+    Ok(files)
+}
+
+fn zone_dir(zone: Zone, prefix: &str, name: &str) -> String {
+    match zone {
+        Zone::Platform => platform_dir(prefix, name),
+        Zone::Workload => workload_dir(prefix, name),
+        Zone::Applications => applications_dir(prefix),
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Kustomization<'a> {
+    api_version: &'static str,
+    kind: &'static str,
+    resources: &'a [String],
+}
+
+fn kustomization(dir: &str, resources: &[String], header: &str) -> Result<RenderedFile, EmitError> {
+    let mut content = header.to_owned();
+    write_yaml(
+        &Kustomization {
+            api_version: "kustomize.config.k8s.io/v1beta1",
+            kind: "Kustomization",
+            resources,
+        },
+        &mut content,
+    )?;
+    Ok(RenderedFile {
+        path: format!("{dir}/kustomization.yaml"),
+        kind: FileKind::Kustomization,
+        content,
+    })
+}
+
+/// The index kustomizations that list every tenant of a render: `platform/tenants/` (for
+/// Flux) and `platform/argocd/applications/`. `names` must be sorted and unique.
+pub fn index_files(names: &[String], prefix: &str) -> Result<Vec<RenderedFile>, EmitError> {
+    let header = header(&format!("index of {} tenants", names.len()));
+    let tenants: Vec<String> = names.iter().map(|name| name.to_owned()).collect();
+    let applications: Vec<String> = names.iter().map(|name| format!("{name}.yaml")).collect();
+    Ok(vec![
+        kustomization(&tenant_folders(prefix)[0], &tenants, &header)?,
+        kustomization(&applications_dir(prefix), &applications, &header)?,
+    ])
+}
+
+/// The objects of a tree as one multi-document YAML stream, each after a `# Source:` line.
+pub fn to_stream(files: &[RenderedFile]) -> String {
+    let mut stream = String::new();
+    for file in files.iter().filter(|f| f.kind == FileKind::Object) {
+        stream.push_str("---\n# Source: ");
+        stream.push_str(&file.path);
+        stream.push('\n');
+        stream.push_str(&file.content);
+    }
+    stream
+}

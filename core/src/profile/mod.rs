@@ -1,0 +1,203 @@
+//! Environment profiles: the model, the built-ins (data files compiled in), and loading a
+//! user's profile through the same diagnostics machinery as contracts.
+
+pub mod model;
+mod policy;
+
+pub use model::Profile;
+pub use policy::{apply as apply_policy, server};
+
+use std::sync::OnceLock;
+
+use serde_json::Value as Json;
+
+use crate::diagnostic::{self, Code, Diagnostic, Diagnostics};
+use crate::document::{self, Node, Path};
+use crate::schema::{self, Hints};
+
+/// The built-in profiles: name and YAML source, in the order `zave profile list` shows them.
+pub const BUILTIN_PROFILES: &[(&str, &str)] = &[
+    ("kind", include_str!("../../profiles/kind.yaml")),
+    ("linode", include_str!("../../profiles/linode.yaml")),
+    ("aws", include_str!("../../profiles/aws.yaml")),
+];
+
+/// The JSON Schema of a profile, as published in `schemas/profile.schema.json`.
+pub fn profile_schema() -> &'static Json {
+    static SCHEMA: OnceLock<Json> = OnceLock::new();
+    SCHEMA.get_or_init(schema::schema_for::<Profile>)
+}
+
+/// No profile-specific help beyond what the schema gives.
+struct ProfileHints;
+impl Hints for ProfileHints {}
+
+impl Profile {
+    /// A built-in profile by name (`kind`, `linode`, `aws`).
+    pub fn builtin(name: &str) -> Option<&'static Profile> {
+        static LOADED: OnceLock<Vec<Profile>> = OnceLock::new();
+        let loaded = LOADED.get_or_init(|| {
+            BUILTIN_PROFILES
+                .iter()
+                .filter_map(|(_, source)| Profile::from_yaml(source.as_bytes()).ok())
+                .collect()
+        });
+        loaded.iter().find(|profile| profile.metadata.name == name)
+    }
+
+    /// The YAML source of a built-in profile, as `zave profile show` prints it.
+    pub fn builtin_source(name: &str) -> Option<&'static str> {
+        BUILTIN_PROFILES
+            .iter()
+            .find(|(builtin, _)| *builtin == name)
+            .map(|(_, source)| *source)
+    }
+
+    /// Reads and checks a profile document: the schema, then the consistency of its settings.
+    pub fn from_yaml(source: &[u8]) -> Result<Profile, Diagnostics> {
+        let document = document::load(source).map_err(|d| Diagnostics(vec![d]))?;
+        Profile::from_document(&document)
+    }
+
+    /// Checks an already loaded profile document.
+    pub fn from_document(document: &Node) -> Result<Profile, Diagnostics> {
+        let mut findings = schema::check(profile_schema(), document, &ProfileHints).findings;
+        if findings.is_empty() {
+            match serde_json::from_value::<Profile>(document.to_json()) {
+                Ok(profile) => {
+                    findings = consistency(&profile, document);
+                    if findings.is_empty() {
+                        return Ok(profile);
+                    }
+                }
+                Err(error) => findings.push(Diagnostic::new(
+                    Code::WrongType,
+                    &Path::root(),
+                    Some(document.span),
+                    format!("the profile does not fit its model: {error}"),
+                )),
+            }
+        }
+        diagnostic::sort(&mut findings);
+        Err(Diagnostics(findings))
+    }
+
+    /// The name recorded on every object as `zave.io/profile`.
+    pub fn name(&self) -> &str {
+        &self.metadata.name
+    }
+}
+
+/// Settings that each pass the schema but contradict one another.
+fn consistency(profile: &Profile, document: &Node) -> Vec<Diagnostic> {
+    use model::{RoutingApi, TlsMode};
+    let spec = &profile.spec;
+    let mut findings = Vec::new();
+    let mut refuse = |path: Path, message: String| {
+        let span = document.span_for(&path);
+        findings.push(Diagnostic::new(
+            Code::ProfileInconsistent,
+            &path,
+            Some(span),
+            message,
+        ));
+    };
+    let root = Path::root().key("spec");
+    let ingress = root.key("ingress");
+    match spec.ingress.api {
+        RoutingApi::Ingress if spec.ingress.class_name.is_none() => refuse(
+            ingress.key("className"),
+            "routing api \"ingress\" needs an ingress className".to_owned(),
+        ),
+        RoutingApi::Gateway
+            if spec
+                .ingress
+                .gateway
+                .as_deref()
+                .is_none_or(|g| !g.contains('/')) =>
+        {
+            refuse(
+                ingress.key("gateway"),
+                "routing api \"gateway\" needs a parent gateway written namespace/name".to_owned(),
+            )
+        }
+        _ => {}
+    }
+    if spec.ingress.tls.mode == TlsMode::CertManager && spec.ingress.tls.cluster_issuer.is_none() {
+        refuse(
+            ingress.key("tls").key("clusterIssuer"),
+            "tls mode \"cert-manager\" needs a clusterIssuer".to_owned(),
+        );
+    }
+    if !spec.ingress.host.contains("{name}") {
+        refuse(
+            ingress.key("host"),
+            "the host must contain {name}, so every tenant gets its own".to_owned(),
+        );
+    }
+    if !spec.policy.tiers.contains(&spec.default_tier) {
+        refuse(
+            root.key("defaultTier"),
+            format!(
+                "the default tier \"{}\" is not among the tiers the policy allows",
+                spec.default_tier
+            ),
+        );
+    }
+    for (tier, settings) in [
+        ("small", &spec.tiers.small),
+        ("standard", &spec.tiers.standard),
+        ("large", &spec.tiers.large),
+    ] {
+        if settings.autoscaling.min_replicas > settings.autoscaling.max_replicas {
+            refuse(
+                root.key("tiers").key(tier).key("autoscaling"),
+                format!(
+                    "minReplicas {} is above maxReplicas {}",
+                    settings.autoscaling.min_replicas, settings.autoscaling.max_replicas
+                ),
+            );
+        }
+    }
+    let databases = [
+        ("postgres", &spec.databases.postgres),
+        ("mysql", &spec.databases.mysql),
+        ("redis", &spec.databases.redis),
+    ];
+    for (engine, server) in databases {
+        if let Some(server) = server {
+            let path = root.key("databases").key(engine);
+            if server.isolation == model::Isolation::SchemaPerTenant
+                && server.shared_database.is_none()
+            {
+                refuse(
+                    path.key("sharedDatabase"),
+                    "isolation \"schema-per-tenant\" needs the sharedDatabase tenants live in"
+                        .to_owned(),
+                );
+            }
+            if server.network.namespace.is_none() && server.network.cidr.is_none() {
+                refuse(
+                    path.key("network"),
+                    "a network peer needs a namespace or a cidr".to_owned(),
+                );
+            }
+        }
+    }
+    let telemetry = root.key("telemetry");
+    let peers = [
+        (root.key("dns"), &spec.dns),
+        (ingress.key("from"), &spec.ingress.from),
+        (telemetry.key("collector"), &spec.telemetry.collector),
+        (telemetry.key("prometheus"), &spec.telemetry.prometheus),
+    ];
+    for (path, peer) in peers {
+        if peer.namespace.is_none() && peer.cidr.is_none() {
+            refuse(
+                path,
+                "a network peer needs a namespace or a cidr".to_owned(),
+            );
+        }
+    }
+    findings
+}

@@ -1,0 +1,398 @@
+//! The `zave.io/v1` `Profile`: an environment as data. Its JSON Schema is derived from here.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::contract::model::{ApiVersion, CapabilityName, Engine, Exposure, Tier};
+
+/// An environment profile: everything a render needs to know about where a workload runs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[schemars(title = "zave.io/v1 Profile")]
+pub struct Profile {
+    /// The profile language version.
+    pub api_version: ApiVersion,
+    /// The kind of document.
+    pub kind: ProfileKind,
+    /// Identity of the profile.
+    pub metadata: ProfileMetadata,
+    /// The environment.
+    pub spec: ProfileSpec,
+}
+
+/// The kind of document; only `Profile`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum ProfileKind {
+    /// An environment profile.
+    Profile,
+}
+
+/// Identity of the profile.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileMetadata {
+    /// The profile's name, recorded on every object as `zave.io/profile`.
+    #[schemars(
+        regex(pattern = r"^[a-z]([a-z0-9-]*[a-z0-9])?$"),
+        length(min = 1, max = 40)
+    )]
+    pub name: String,
+}
+
+/// The environment a profile describes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ProfileSpec {
+    /// What the environment is for.
+    pub classification: Classification,
+    /// The Kubernetes minor version of the cluster, such as `"1.33"`.
+    #[schemars(regex(pattern = r"^1\.[0-9]{2}$"))]
+    pub kubernetes_version: String,
+    /// The namespace of a tenant; `{name}` stands for the contract's name.
+    #[schemars(regex(pattern = r"^[a-z0-9-]*\{name\}[a-z0-9-]*$"), length(max = 63))]
+    pub namespace_pattern: String,
+    /// The user and group id every container runs as (non-root).
+    #[schemars(range(min = 1000, max = 2147483647))]
+    pub run_as_user: u32,
+    /// How HTTP workloads are reached from outside.
+    pub ingress: IngressSettings,
+    /// Where images come from.
+    pub registry: RegistrySettings,
+    /// Where secrets are kept.
+    pub secrets: SecretSettings,
+    /// The database servers tenants are provisioned on.
+    pub databases: DatabaseSettings,
+    /// The storage class for volumes.
+    pub storage_class: String,
+    /// Requests, limits, replicas and connection limits per tier.
+    pub tiers: TierTable,
+    /// The tier a contract without one gets (W002).
+    pub default_tier: Tier,
+    /// Replica policy, autoscaling and disruption budgets.
+    pub availability: Availability,
+    /// Metrics and traces.
+    pub telemetry: Telemetry,
+    /// Where the rendered tree lives and who syncs it.
+    pub gitops: GitOps,
+    /// Where cluster DNS runs, for the egress rule every namespace gets.
+    pub dns: Peer,
+    /// What the environment allows and requires.
+    pub policy: Policy,
+}
+
+/// What an environment is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Classification {
+    /// A developer's machine.
+    Local,
+    /// A shared environment for trying things.
+    Sandbox,
+    /// Production.
+    Production,
+}
+
+/// A network peer: pods in a namespace (optionally selected by labels), or an address block.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Peer {
+    /// The peer's namespace (matched by `kubernetes.io/metadata.name`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    /// Labels of the peer's pods within its namespace.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub pod_labels: BTreeMap<String, String>,
+    /// An address block in CIDR notation, for peers outside the cluster.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cidr: Option<String>,
+    /// The TCP port the peer listens on, for egress rules.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<u16>,
+}
+
+/// How HTTP workloads are reached from outside.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct IngressSettings {
+    /// The routing API: a Kubernetes `Ingress`, or a Gateway API `HTTPRoute`.
+    pub api: RoutingApi,
+    /// The controller, as named in documentation and `explain` output.
+    pub controller: String,
+    /// The ingress class (for `Ingress`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub class_name: Option<String>,
+    /// The parent Gateway (for `HTTPRoute`), as `namespace/name`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway: Option<String>,
+    /// The public host; `{name}` stands for the contract's name.
+    #[schemars(regex(pattern = r"^[a-z0-9.{}-]+$"))]
+    pub host: String,
+    /// How TLS is terminated.
+    pub tls: TlsSettings,
+    /// Annotations every Ingress gets, for the controller.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub annotations: BTreeMap<String, String>,
+    /// Where the controller's traffic comes from, for the tenant's network policy.
+    pub from: Peer,
+}
+
+/// The routing API a profile uses for public HTTP.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum RoutingApi {
+    /// `networking.k8s.io/v1` Ingress.
+    Ingress,
+    /// `gateway.networking.k8s.io/v1` HTTPRoute.
+    Gateway,
+}
+
+/// How TLS is terminated for public hosts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct TlsSettings {
+    /// The mode.
+    pub mode: TlsMode,
+    /// The cert-manager ClusterIssuer (mode `cert-manager`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster_issuer: Option<String>,
+}
+
+/// Who terminates TLS.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum TlsMode {
+    /// Plain HTTP (local clusters).
+    None,
+    /// cert-manager issues a certificate into a `<name>-tls` secret.
+    CertManager,
+    /// The load balancer terminates TLS with a certificate the cloud manages (ACM).
+    LoadBalancer,
+}
+
+/// Where images come from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct RegistrySettings {
+    /// The registry and repository prefix images are pushed to; a bootstrap image is
+    /// `<prefix>/<name>:bootstrap`.
+    pub prefix: String,
+    /// The pull secret pods use, when the registry needs one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pull_secret: Option<String>,
+}
+
+/// Where secrets are kept.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct SecretSettings {
+    /// The External Secrets ClusterSecretStore.
+    pub store: String,
+    /// The key prefix of a tenant's secrets; `{name}` stands for the contract's name.
+    pub key_pattern: String,
+    /// How often ExternalSecrets refresh, such as `1h`.
+    #[schemars(regex(pattern = r"^[0-9]+(s|m|h)$"))]
+    pub refresh_interval: String,
+    /// Annotations for the tenant's ServiceAccount (workload identity, such as IRSA);
+    /// `{name}` stands for the contract's name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub service_account_annotations: BTreeMap<String, String>,
+}
+
+/// The database servers of an environment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct DatabaseSettings {
+    /// PostgreSQL, when offered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub postgres: Option<DatabaseServer>,
+    /// MySQL or MariaDB, when offered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mysql: Option<DatabaseServer>,
+    /// Redis, when offered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redis: Option<DatabaseServer>,
+}
+
+/// One database server.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct DatabaseServer {
+    /// The host the tenant connects to.
+    pub host: String,
+    /// The port the tenant connects to.
+    pub port: u16,
+    /// How tenants are isolated on the server.
+    pub isolation: Isolation,
+    /// The database all tenants share (isolation `schema-per-tenant`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shared_database: Option<String>,
+    /// A connection pooler between tenants and the server (PgBouncer), when there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pooler: Option<Endpoint>,
+    /// Where the server (or pooler) is on the network, for the egress rule.
+    pub network: Peer,
+    /// A short description, such as `RDS PostgreSQL`.
+    pub description: String,
+}
+
+/// A host and port.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Endpoint {
+    /// The host name.
+    pub host: String,
+    /// The TCP port.
+    pub port: u16,
+}
+
+/// How tenants share a database server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Isolation {
+    /// One database per tenant.
+    DatabasePerTenant,
+    /// One schema per tenant in a shared database.
+    SchemaPerTenant,
+}
+
+/// Requests, limits and scaling per tier.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TierTable {
+    /// The `small` tier.
+    pub small: TierSettings,
+    /// The `standard` tier.
+    pub standard: TierSettings,
+    /// The `large` tier.
+    pub large: TierSettings,
+}
+
+/// The resources of one tier.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct TierSettings {
+    /// Container requests.
+    pub requests: Quantities,
+    /// Container limits.
+    pub limits: Quantities,
+    /// Replicas when no autoscaler owns them.
+    #[schemars(range(min = 1, max = 100))]
+    pub replicas: u32,
+    /// Autoscaler bounds, used where the profile enables autoscaling.
+    pub autoscaling: Autoscaling,
+    /// The most database connections the tenant may open.
+    #[schemars(range(min = 1, max = 10000))]
+    pub db_connection_limit: u32,
+    /// The namespace quota: total CPU and memory limits of all pods, and the pod count.
+    pub quota: Quota,
+}
+
+/// CPU and memory, as Kubernetes quantities.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Quantities {
+    /// CPU, such as `250m`.
+    #[schemars(regex(pattern = r"^[0-9]+(\.[0-9]+)?m?$"))]
+    pub cpu: String,
+    /// Memory, such as `256Mi`.
+    #[schemars(regex(pattern = r"^[0-9]+(Ki|Mi|Gi|Ti|k|M|G|T)?$"))]
+    pub memory: String,
+}
+
+/// Horizontal autoscaling bounds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Autoscaling {
+    /// Fewest replicas.
+    #[schemars(range(min = 1, max = 100))]
+    pub min_replicas: u32,
+    /// Most replicas.
+    #[schemars(range(min = 1, max = 1000))]
+    pub max_replicas: u32,
+    /// Target average CPU utilisation, in percent of requests.
+    #[schemars(range(min = 10, max = 100))]
+    pub cpu_utilization: u32,
+}
+
+/// A namespace's resource quota.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Quota {
+    /// Total CPU limits.
+    pub cpu: String,
+    /// Total memory limits.
+    pub memory: String,
+    /// Most pods.
+    #[schemars(range(min = 1, max = 1000))]
+    pub pods: u32,
+}
+
+/// Replica policy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Availability {
+    /// A replica count for every tier, overriding the tier table (local clusters run one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1, max = 100))]
+    pub replicas: Option<u32>,
+    /// Whether a HorizontalPodAutoscaler owns the replica count.
+    pub autoscaling: bool,
+    /// Whether a PodDisruptionBudget keeps one replica up during voluntary disruptions.
+    pub disruption_budget: bool,
+    /// Whether replicas spread across zones.
+    pub zone_spread: bool,
+}
+
+/// Metrics and traces.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Telemetry {
+    /// The OTLP endpoint traces go to.
+    pub otlp_endpoint: String,
+    /// Where the collector is, for the egress rule.
+    pub collector: Peer,
+    /// Where Prometheus scrapes from, for the ingress rule.
+    pub prometheus: Peer,
+    /// Labels a ServiceMonitor needs for Prometheus to select it.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub service_monitor_labels: BTreeMap<String, String>,
+}
+
+/// Where the rendered tree lives and who syncs it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct GitOps {
+    /// The GitOps repository.
+    pub repo_url: String,
+    /// The branch or tag Argo CD follows.
+    pub revision: String,
+    /// A folder inside the repository that holds the tree (empty for the root).
+    #[serde(default)]
+    #[schemars(regex(pattern = r"^([a-z0-9][a-z0-9._-]*(/[a-z0-9][a-z0-9._-]*)*)?$"))]
+    pub path_prefix: String,
+    /// The namespace Argo CD runs in.
+    pub argocd_namespace: String,
+    /// The Argo CD project tenants belong to.
+    pub argocd_project: String,
+    /// The namespace platform jobs (database provisioning) run in.
+    pub platform_namespace: String,
+}
+
+/// What an environment allows and requires.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Policy {
+    /// The exposures it allows.
+    pub exposures: Vec<Exposure>,
+    /// The engines it allows.
+    pub engines: Vec<Engine>,
+    /// The tiers it allows.
+    pub tiers: Vec<Tier>,
+    /// The registries images may come from (prefixes of the image reference).
+    pub registries: Vec<String>,
+    /// Capabilities every workload gets, injected when missing (W003).
+    #[serde(default)]
+    pub required_capabilities: Vec<CapabilityName>,
+}

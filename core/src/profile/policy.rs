@@ -1,0 +1,102 @@
+//! Stage 3, environment policy: what a profile allows, and the capabilities it injects.
+
+use super::Profile;
+use crate::contract::CheckedContract;
+use crate::contract::model::{Engine, Runtime};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::document::{Node, Path};
+
+/// Checks `checked` against the profile's policy and injects the capabilities it requires
+/// (W003). Returns every finding.
+pub fn apply(checked: &mut CheckedContract, document: &Node, profile: &Profile) -> Vec<Diagnostic> {
+    let policy = &profile.spec.policy;
+    let name = profile.name();
+    let spec = Path::root().key("spec");
+    let mut findings = Vec::new();
+    let at = |path: &Path| Some(document.span_for(path));
+    let join = |values: Vec<&str>| values.join(", ");
+
+    if !policy.exposures.contains(&checked.exposure) {
+        let path = spec.key("exposure");
+        findings.push(
+            Diagnostic::new(
+                Code::ExposureNotAllowed,
+                &path,
+                at(&path),
+                format!(
+                    "exposure \"{}\" is not allowed by profile \"{name}\"",
+                    checked.exposure
+                ),
+            )
+            .with_help(format!(
+                "profile \"{name}\" allows: {}",
+                join(policy.exposures.iter().map(|e| e.as_str()).collect())
+            )),
+        );
+    }
+    if let Some(engine) = checked.engine {
+        let offered = server(profile, engine).is_some();
+        if !policy.engines.contains(&engine) || !offered {
+            let path = spec.key("persistence").key("engine");
+            findings.push(
+                Diagnostic::new(
+                    Code::EngineNotAllowed,
+                    &path,
+                    at(&path),
+                    format!("engine \"{engine}\" is not offered by profile \"{name}\""),
+                )
+                .with_help(format!(
+                    "profile \"{name}\" offers: {}",
+                    join(policy.engines.iter().map(|e| e.as_str()).collect())
+                )),
+            );
+        }
+    }
+    if !policy.tiers.contains(&checked.tier) {
+        let path = spec.key("resources").key("tier");
+        findings.push(
+            Diagnostic::new(
+                Code::TierNotAllowed,
+                &path,
+                at(&path),
+                format!(
+                    "tier \"{}\" is not allowed by profile \"{name}\"",
+                    checked.tier
+                ),
+            )
+            .with_help(format!(
+                "profile \"{name}\" allows: {}",
+                join(policy.tiers.iter().map(|t| t.as_str()).collect())
+            )),
+        );
+    }
+    if checked.runtime == Runtime::Container {
+        for required in &policy.required_capabilities {
+            if !checked.capabilities.contains(required) {
+                checked.capabilities.push(*required);
+                let path = spec.key("capabilities");
+                findings.push(
+                    Diagnostic::new(
+                        Code::CapabilityInjected,
+                        &path,
+                        at(&path),
+                        format!("capability \"{required}\" is required by profile \"{name}\"; zave adds it"),
+                    )
+                    .with_help(format!("list `- name: {required}` under spec.capabilities to make it explicit")),
+                );
+            }
+        }
+    }
+    findings
+}
+
+/// The server a profile offers for an engine.
+pub fn server(profile: &Profile, engine: Engine) -> Option<&super::model::DatabaseServer> {
+    let databases = &profile.spec.databases;
+    match engine {
+        Engine::Postgres => databases.postgres.as_ref(),
+        Engine::Mysql => databases.mysql.as_ref(),
+        Engine::Redis => databases.redis.as_ref(),
+        Engine::None => None,
+    }
+}

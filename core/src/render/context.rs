@@ -1,0 +1,151 @@
+//! What every part of a render shares: the checked contract, the profile, derived names, and
+//! the labels and annotations every object carries.
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
+
+use crate::contract::CheckedContract;
+use crate::contract::model::{Exposure, Runtime};
+use crate::profile::Profile;
+use crate::profile::model::TierSettings;
+
+/// Port HTTP workloads listen on (`PORT`), named `http`.
+pub const HTTP_PORT: u16 = 8080;
+/// Port gRPC workloads listen on (`GRPC_PORT`), named `grpc`.
+pub const GRPC_PORT: u16 = 50051;
+/// Port metrics are served on (`METRICS_PORT`), named `metrics`.
+pub const METRICS_PORT: u16 = 9090;
+
+/// The inputs of one render, resolved and checked.
+#[derive(Debug, Clone)]
+pub struct Context<'a> {
+    /// The contract, with profile defaults and injections applied.
+    pub contract: &'a CheckedContract,
+    /// The environment.
+    pub profile: &'a Profile,
+    /// The tier's settings in this profile.
+    pub tier: &'a TierSettings,
+    /// The tenant namespace.
+    pub namespace: String,
+    /// The image reference the workload runs.
+    pub image: String,
+    /// The version label, when given.
+    pub version: Option<String>,
+    /// The platform bundle recorded on every object.
+    pub bundle: String,
+    /// The mutations recorded on every object, such as `W002:spec.resources.tier`.
+    pub mutations: String,
+}
+
+impl Context<'_> {
+    /// The contract's name.
+    pub fn name(&self) -> &str {
+        &self.contract.name
+    }
+
+    /// A profile pattern with `{name}` replaced by the contract's name.
+    pub fn expand(&self, pattern: &str) -> String {
+        pattern.replace("{name}", self.name())
+    }
+
+    /// The labels a selector uses: only ones no GitOps tool rewrites.
+    pub fn selector_labels(&self) -> BTreeMap<String, String> {
+        BTreeMap::from([
+            ("app.kubernetes.io/name".to_owned(), self.name().to_owned()),
+            ("zave.io/workload".to_owned(), self.name().to_owned()),
+        ])
+    }
+
+    /// The selector of the workload's pods.
+    pub fn selector(&self) -> LabelSelector {
+        LabelSelector {
+            match_labels: Some(self.selector_labels()),
+            ..LabelSelector::default()
+        }
+    }
+
+    /// The labels every object carries.
+    pub fn labels(&self) -> BTreeMap<String, String> {
+        let mut labels = self.selector_labels();
+        labels.insert(
+            "app.kubernetes.io/part-of".to_owned(),
+            self.name().to_owned(),
+        );
+        labels.insert("app.kubernetes.io/managed-by".to_owned(), "zave".to_owned());
+        labels.insert("zave.io/tenant".to_owned(), "true".to_owned());
+        labels
+    }
+
+    /// The annotations every object carries.
+    pub fn annotations(&self) -> BTreeMap<String, String> {
+        let mut annotations = BTreeMap::from([
+            (
+                "zave.io/contract-hash".to_owned(),
+                self.contract.hash.to_string(),
+            ),
+            (
+                "zave.io/generator-version".to_owned(),
+                crate::VERSION.to_owned(),
+            ),
+            ("zave.io/platform-bundle".to_owned(), self.bundle.clone()),
+            ("zave.io/profile".to_owned(), self.profile.name().to_owned()),
+        ]);
+        if !self.mutations.is_empty() {
+            annotations.insert("zave.io/mutations".to_owned(), self.mutations.clone());
+        }
+        annotations
+    }
+
+    /// Metadata of an object named `name` in `namespace`, with the common labels and annotations.
+    pub fn meta(&self, name: impl Into<String>, namespace: Option<&str>) -> ObjectMeta {
+        ObjectMeta {
+            name: Some(name.into()),
+            namespace: namespace.map(str::to_owned),
+            labels: Some(self.labels()),
+            annotations: Some(self.annotations()),
+            ..ObjectMeta::default()
+        }
+    }
+
+    /// Metadata of an object in the tenant namespace.
+    pub fn tenant_meta(&self, name: impl Into<String>) -> ObjectMeta {
+        self.meta(name, Some(&self.namespace))
+    }
+
+    /// Whether the workload serves HTTP (on port `http`).
+    pub fn serves_http(&self) -> bool {
+        matches!(
+            self.contract.exposure,
+            Exposure::PublicHttp | Exposure::InternalHttp
+        )
+    }
+
+    /// Whether the workload serves gRPC (on port `grpc`).
+    pub fn serves_grpc(&self) -> bool {
+        self.contract.exposure == Exposure::Grpc
+    }
+
+    /// Whether the workload gets a Service.
+    pub fn has_service(&self) -> bool {
+        self.serves_http() || self.serves_grpc()
+    }
+
+    /// Whether the workload is a static site.
+    pub fn is_static(&self) -> bool {
+        self.contract.runtime == Runtime::Static
+    }
+
+    /// The name of the identifier-safe form of the workload's name (`a-b` → `a_b`).
+    pub fn identifier(&self) -> String {
+        self.name().replace('-', "_")
+    }
+
+    /// The store key under which a tenant secret lives: `<keyPattern>/<leaf>`.
+    pub fn secret_key(&self, leaf: &str) -> String {
+        format!(
+            "{}/{leaf}",
+            self.expand(&self.profile.spec.secrets.key_pattern)
+        )
+    }
+}

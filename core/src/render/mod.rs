@@ -1,0 +1,181 @@
+//! The render: a checked contract, a profile and CI's inputs become typed objects, one module
+//! per concern, then the ordered file tree.
+
+mod capabilities;
+pub(crate) mod context;
+pub mod custom;
+mod gitops;
+mod image;
+mod network;
+mod routing;
+pub(crate) mod secrets;
+mod tenancy;
+mod workload;
+
+use crate::contract::{
+    CheckedContract, ContractHash, ValidateOptions, validate, validate_document,
+};
+use crate::diagnostic::{self, Code, Diagnostic, Diagnostics, Severity};
+use crate::document::Node;
+use crate::manifest::{Manifest, RenderedFile, tenant_files};
+use crate::profile::Profile;
+use context::Context;
+
+/// What CI gives a render besides the contract and profile.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RenderInputs<'a> {
+    /// The image reference CI built (`registry/repository@sha256:…` or `:tag`, never `latest`);
+    /// without it the bootstrap image is used (W004).
+    pub image: Option<&'a str>,
+    /// The version label, `sha-` and seven hex digits.
+    pub version: Option<&'a str>,
+    /// The platform bundle recorded on every object; `unpinned` when not given.
+    pub bundle: Option<&'a str>,
+    /// Turn warnings into errors.
+    pub strict: bool,
+}
+
+/// A finished render: the tenant's files and the report of what zave decided.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rendered {
+    /// The contract's name.
+    pub name: String,
+    /// The contract's hash.
+    pub hash: ContractHash,
+    /// The typed objects, in the one order.
+    pub manifests: Vec<Manifest>,
+    /// The files of the tenant's part of the tree, in the one order.
+    pub files: Vec<RenderedFile>,
+    /// The report: mutations (defaults, injections, bootstrap image) and warnings.
+    pub findings: Vec<Diagnostic>,
+}
+
+/// Renders contract source text under `profile`.
+pub fn render(
+    source: &[u8],
+    profile: &Profile,
+    inputs: RenderInputs<'_>,
+) -> Result<Rendered, Diagnostics> {
+    let checked = validate(source, options(profile, inputs))?;
+    render_checked(checked, profile, inputs)
+}
+
+/// Renders an already loaded contract document (data without positions, from a binding).
+pub fn render_document(
+    document: &Node,
+    profile: &Profile,
+    inputs: RenderInputs<'_>,
+) -> Result<Rendered, Diagnostics> {
+    let checked = validate_document(document, options(profile, inputs))?;
+    render_checked(checked, profile, inputs)
+}
+
+fn options<'p>(profile: &'p Profile, inputs: RenderInputs<'_>) -> ValidateOptions<'p> {
+    ValidateOptions {
+        strict: inputs.strict,
+        profile: Some(profile),
+    }
+}
+
+/// Renders a contract that was validated against this same `profile`.
+pub fn render_checked(
+    checked: CheckedContract,
+    profile: &Profile,
+    inputs: RenderInputs<'_>,
+) -> Result<Rendered, Diagnostics> {
+    let mut findings = checked.findings.clone();
+    let mut errors = Vec::new();
+    let image = match image::resolve_image(inputs.image, profile, &checked.name) {
+        Ok((image, finding)) => {
+            findings.extend(finding);
+            image
+        }
+        Err(error) => {
+            errors.push(error);
+            String::new()
+        }
+    };
+    if let Some(version) = inputs.version {
+        errors.extend(image::check_version(version).err());
+    }
+    if inputs.strict {
+        for finding in &mut findings {
+            finding.severity = Severity::Error;
+        }
+    }
+    findings.extend(errors);
+    diagnostic::sort(&mut findings);
+    if findings.iter().any(Diagnostic::is_error) {
+        return Err(Diagnostics(findings));
+    }
+    let tier = match checked.tier {
+        crate::contract::model::Tier::Small => &profile.spec.tiers.small,
+        crate::contract::model::Tier::Large => &profile.spec.tiers.large,
+        _ => &profile.spec.tiers.standard,
+    };
+    let ctx = Context {
+        contract: &checked,
+        profile,
+        tier,
+        namespace: profile
+            .spec
+            .namespace_pattern
+            .replace("{name}", &checked.name),
+        image,
+        version: inputs.version.map(str::to_owned),
+        bundle: inputs.bundle.unwrap_or("unpinned").to_owned(),
+        mutations: mutations(&findings),
+    };
+    let manifests = manifests(&ctx);
+    let about = format!(
+        "contract \"{}\", profile \"{}\"",
+        checked.name,
+        profile.name()
+    );
+    let files = tenant_files(
+        manifests.clone(),
+        &checked.name,
+        &profile.spec.gitops.path_prefix,
+        &about,
+    )
+    .map_err(|error| Diagnostics(vec![emit_failure(&error)]))?;
+    Ok(Rendered {
+        name: checked.name.clone(),
+        hash: checked.hash.clone(),
+        manifests,
+        files,
+        findings,
+    })
+}
+
+/// Every object of the render, one module per concern.
+fn manifests(ctx: &Context<'_>) -> Vec<Manifest> {
+    let mut manifests = tenancy::render(ctx);
+    manifests.extend(network::render(ctx));
+    manifests.extend(workload::render(ctx));
+    manifests.extend(routing::render(ctx));
+    manifests.extend(secrets::render(ctx));
+    manifests.extend(capabilities::render(ctx));
+    manifests.extend(gitops::render(ctx));
+    crate::manifest::sort(&mut manifests);
+    manifests
+}
+
+/// The mutations recorded on every object: `W002:spec.resources.tier,W004:image`.
+fn mutations(findings: &[Diagnostic]) -> String {
+    findings
+        .iter()
+        .filter(|f| f.code.stage() == "mutation")
+        .map(|f| format!("{}:{}", f.code, f.path))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+fn emit_failure(error: &crate::yaml::EmitError) -> Diagnostic {
+    Diagnostic::new(
+        Code::WrongType,
+        &crate::document::Path::root(),
+        None,
+        format!("internal error: {error}"),
+    )
+}

@@ -1,0 +1,180 @@
+//! Secrets as references: ExternalSecrets against the profile's store. The database password
+//! is generated in the cluster and only ever referenced; connection values come from the profile.
+
+use std::collections::BTreeMap;
+
+use super::context::Context;
+use super::custom::{
+    CustomResource, ExternalSecretData, ExternalSecretDataFrom, ExternalSecretSpec,
+    ExternalSecretTarget, RemoteRef, SecretStoreRef, SecretTemplate,
+};
+use crate::contract::model::Engine;
+use crate::manifest::{Manifest, Object, Zone};
+use crate::profile::model::{DatabaseServer, Isolation};
+use crate::profile::server;
+
+/// The environment keys a workload gets for an engine: the same under every profile.
+pub fn database_keys(engine: Engine) -> &'static [&'static str] {
+    match engine {
+        Engine::Postgres | Engine::Mysql => &[
+            "DATABASE_URL",
+            "DB_HOST",
+            "DB_PORT",
+            "DB_NAME",
+            "DB_USER",
+            "DB_PASSWORD",
+        ],
+        Engine::Redis => &["REDIS_URL"],
+        Engine::None => &[],
+    }
+}
+
+/// The Secret holding the tenant's own application secrets.
+pub fn app_secret_name(ctx: &Context<'_>) -> String {
+    format!("{}-app", ctx.name())
+}
+
+/// The Secret holding the tenant's database connection.
+pub fn database_secret_name(ctx: &Context<'_>) -> String {
+    format!("{}-db", ctx.name())
+}
+
+/// Where the tenant's database connection goes: database name and login user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DatabaseIdentity {
+    /// The database (PostgreSQL, MySQL) or the ACL user's key prefix (Redis).
+    pub database: String,
+    /// The login user.
+    pub user: String,
+}
+
+/// The database and user names a tenant gets on a server (`listings-ingest` →
+/// `db_listings_ingest`, `listings_ingest_app`).
+pub fn database_identity(
+    ctx: &Context<'_>,
+    engine: Engine,
+    server: &DatabaseServer,
+) -> DatabaseIdentity {
+    let id = ctx.identifier();
+    match engine {
+        Engine::Redis => DatabaseIdentity {
+            database: "0".to_owned(),
+            user: ctx.name().to_owned(),
+        },
+        _ => DatabaseIdentity {
+            database: match (server.isolation, &server.shared_database) {
+                (Isolation::SchemaPerTenant, Some(shared)) => shared.clone(),
+                _ => format!("db_{id}"),
+            },
+            user: format!("{id}_app"),
+        },
+    }
+}
+
+/// The ExternalSecrets of the workload.
+pub fn render(ctx: &Context<'_>) -> Vec<Manifest> {
+    let store = SecretStoreRef {
+        kind: "ClusterSecretStore",
+        name: ctx.profile.spec.secrets.store.clone(),
+    };
+    let refresh = ctx.profile.spec.secrets.refresh_interval.clone();
+    let app = ExternalSecretSpec {
+        refresh_interval: refresh.clone(),
+        secret_store_ref: store.clone(),
+        target: ExternalSecretTarget {
+            name: app_secret_name(ctx),
+            creation_policy: "Owner",
+            template: None,
+        },
+        data: Vec::new(),
+        data_from: vec![ExternalSecretDataFrom {
+            extract: RemoteRef {
+                key: ctx.secret_key("app"),
+                property: None,
+            },
+        }],
+    };
+    let mut manifests = vec![external_secret(ctx, app_secret_name(ctx), app)];
+    let database = ctx
+        .contract
+        .engine
+        .and_then(|engine| Some((engine, server(ctx.profile, engine)?)));
+    if let Some((engine, server)) = database {
+        let spec = ExternalSecretSpec {
+            refresh_interval: refresh,
+            secret_store_ref: store,
+            target: ExternalSecretTarget {
+                name: database_secret_name(ctx),
+                creation_policy: "Owner",
+                template: Some(SecretTemplate {
+                    engine_version: "v2",
+                    data: connection_template(ctx, engine, server),
+                }),
+            },
+            data: vec![ExternalSecretData {
+                secret_key: "password".to_owned(),
+                remote_ref: RemoteRef {
+                    key: ctx.secret_key("db"),
+                    property: Some("password".to_owned()),
+                },
+            }],
+            data_from: Vec::new(),
+        };
+        manifests.push(external_secret(ctx, database_secret_name(ctx), spec));
+    }
+    manifests
+}
+
+fn external_secret(ctx: &Context<'_>, name: String, spec: ExternalSecretSpec) -> Manifest {
+    Manifest::new(
+        Zone::Workload,
+        Object::ExternalSecret(CustomResource {
+            api_version: "external-secrets.io/v1",
+            kind: "ExternalSecret",
+            metadata: ctx.tenant_meta(name),
+            spec,
+        }),
+    )
+}
+
+/// Each key of the `<name>-db` Secret as a template over the one value read from the store,
+/// the password. Tenants connect through the pooler when the profile has one.
+fn connection_template(
+    ctx: &Context<'_>,
+    engine: Engine,
+    server: &DatabaseServer,
+) -> BTreeMap<String, String> {
+    let identity = database_identity(ctx, engine, server);
+    let (host, port) = match &server.pooler {
+        Some(pooler) => (pooler.host.clone(), pooler.port),
+        None => (server.host.clone(), server.port),
+    };
+    let password = "{{ .password }}";
+    let quoted_password = "{{ .password | urlquery }}";
+    let user = &identity.user;
+    let database = &identity.database;
+    match engine {
+        Engine::Redis => BTreeMap::from([(
+            "REDIS_URL".to_owned(),
+            format!("redis://{user}:{quoted_password}@{host}:{port}/{database}"),
+        )]),
+        _ => {
+            let scheme = if engine == Engine::Mysql {
+                "mysql"
+            } else {
+                "postgresql"
+            };
+            BTreeMap::from([
+                (
+                    "DATABASE_URL".to_owned(),
+                    format!("{scheme}://{user}:{quoted_password}@{host}:{port}/{database}"),
+                ),
+                ("DB_HOST".to_owned(), host.clone()),
+                ("DB_NAME".to_owned(), database.clone()),
+                ("DB_PASSWORD".to_owned(), password.to_owned()),
+                ("DB_PORT".to_owned(), port.to_string()),
+                ("DB_USER".to_owned(), user.clone()),
+            ])
+        }
+    }
+}
