@@ -3,11 +3,81 @@
 use zave::{Code, Diagnostics, TextStyle, ValidateOptions};
 use zave_conformance::repo_root;
 
-/// One `## CODE` section of the catalogue: its example fixture and its text block.
+/// One `## CODE` section of the catalogue: its example and its text block.
 struct Section {
     code: String,
-    fixture: String,
+    example_line: String,
     example: String,
+}
+
+/// What an example runs: a contract validated alone, a contract rendered under a profile
+/// (with CI's inputs), or a profile file checked on its own.
+struct Example {
+    fixture: String,
+    profile: Option<String>,
+    image: Option<String>,
+    version: Option<String>,
+}
+
+impl Example {
+    /// Reads ``Example: `contract` under profile `p` with image `i` with version `v` `` or
+    /// ``Example: profile `file` ``.
+    fn parse(line: &str) -> Example {
+        let quoted: Vec<&str> = line.split('`').collect();
+        let mut example = Example {
+            fixture: quoted.get(1).copied().unwrap_or_default().to_owned(),
+            profile: None,
+            image: None,
+            version: None,
+        };
+        for pair in quoted[2..].chunks(2) {
+            let (keyword, value) = (pair[0].trim(), pair.get(1).map(|v| (*v).to_owned()));
+            match keyword {
+                "under profile" => example.profile = value,
+                "with image" => example.image = value,
+                "with version" => example.version = value,
+                _ => {}
+            }
+        }
+        example
+    }
+
+    /// The findings the example produces.
+    fn findings(&self) -> (Vec<zave::Diagnostic>, Vec<u8>) {
+        let bytes = std::fs::read(repo_root().join(&self.fixture)).expect("example fixture exists");
+        if self.fixture.starts_with("fixtures/profiles/") {
+            let findings = zave::Profile::from_yaml(&bytes)
+                .err()
+                .map(|d| d.0)
+                .unwrap_or_default();
+            return (findings, bytes);
+        }
+        let Some(profile) = &self.profile else {
+            let findings = match zave::validate(&bytes, ValidateOptions::default()) {
+                Ok(checked) => checked.findings,
+                Err(Diagnostics(findings)) => findings,
+            };
+            return (findings, bytes);
+        };
+        let profile = if profile.contains('/') {
+            let text = std::fs::read(repo_root().join(profile)).expect("profile fixture exists");
+            zave::Profile::from_yaml(&text).expect("example profile is valid")
+        } else {
+            zave::Profile::builtin(profile)
+                .expect("built-in profile")
+                .clone()
+        };
+        let inputs = zave::RenderInputs {
+            image: self.image.as_deref(),
+            version: self.version.as_deref(),
+            ..zave::RenderInputs::default()
+        };
+        let findings = match zave::render(&bytes, &profile, inputs) {
+            Ok(rendered) => rendered.findings,
+            Err(Diagnostics(findings)) => findings,
+        };
+        (findings, bytes)
+    }
 }
 
 fn sections(catalogue: &str) -> Vec<Section> {
@@ -16,10 +86,9 @@ fn sections(catalogue: &str) -> Vec<Section> {
         .skip(1)
         .map(|section| {
             let code = section.lines().next().unwrap_or_default().trim().to_owned();
-            let fixture = section
-                .split("Example: `")
-                .nth(1)
-                .and_then(|rest| rest.split('`').next())
+            let example_line = section
+                .lines()
+                .find(|line| line.starts_with("Example: "))
                 .unwrap_or_default()
                 .to_owned();
             let example = section
@@ -30,7 +99,7 @@ fn sections(catalogue: &str) -> Vec<Section> {
                 .to_owned();
             Section {
                 code,
-                fixture,
+                example_line,
                 example,
             }
         })
@@ -49,12 +118,7 @@ fn every_code_is_documented_with_a_current_example() {
         "docs/diagnostics.md must list every code, in catalogue order"
     );
     for section in &sections {
-        let bytes =
-            std::fs::read(repo_root().join(&section.fixture)).expect("example fixture exists");
-        let findings = match zave::validate(&bytes, ValidateOptions::default()) {
-            Ok(checked) => checked.findings,
-            Err(Diagnostics(findings)) => findings,
-        };
+        let (findings, bytes) = Example::parse(&section.example_line).findings();
         let source = String::from_utf8_lossy(&bytes);
         let printed: Vec<String> = findings
             .iter()

@@ -2,80 +2,9 @@
 //! contract hash depends on the data only.
 
 use proptest::prelude::*;
-use serde_json::{Value as Json, json};
+use serde_json::Value as Json;
 use zave::{Diagnostics, ValidateOptions};
-
-/// Implemented values only, so every generated contract is valid.
-const EXPOSURES: &[&str] = &["none", "internal-http", "public-http", "grpc", "async"];
-const HTTP_EXPOSURES: &[&str] = &["internal-http", "public-http"];
-const ENGINES: &[&str] = &["postgres", "mysql", "redis", "none"];
-const TIERS: &[&str] = &["small", "standard", "large"];
-
-fn name() -> impl Strategy<Value = String> {
-    "[a-z]([a-z0-9-]{0,38}[a-z0-9])?"
-}
-
-fn pick(values: &'static [&'static str]) -> impl Strategy<Value = &'static str> {
-    prop::sample::select(values)
-}
-
-/// A valid contract as JSON data, with optional sections present or not.
-fn valid_contract() -> impl Strategy<Value = Json> {
-    let container = (
-        pick(EXPOSURES),
-        prop::option::of(pick(ENGINES)),
-        prop::sample::subsequence(vec!["metrics", "tracing"], 0..=2),
-    );
-    let statik = pick(HTTP_EXPOSURES);
-    (
-        name(),
-        prop::bool::ANY,
-        container,
-        statik,
-        prop::option::of(pick(TIERS)),
-        prop::bool::ANY,
-        prop::option::of("[a-z]{1,8}(/[a-z]{1,8}){0,2}"),
-    )
-        .prop_map(
-            |(name, is_static, container, static_exposure, tier, delivery, dockerfile)| {
-                let mut spec = serde_json::Map::new();
-                if is_static {
-                    spec.insert("runtime".into(), json!("static"));
-                    spec.insert("exposure".into(), json!(static_exposure));
-                } else {
-                    let (exposure, engine, capabilities) = container;
-                    spec.insert("runtime".into(), json!("container"));
-                    spec.insert("exposure".into(), json!(exposure));
-                    if let Some(engine) = engine {
-                        spec.insert("persistence".into(), json!({ "engine": engine }));
-                    }
-                    if !capabilities.is_empty() {
-                        let list: Vec<Json> =
-                            capabilities.iter().map(|c| json!({ "name": c })).collect();
-                        spec.insert("capabilities".into(), Json::Array(list));
-                    }
-                }
-                if delivery {
-                    spec.insert("delivery".into(), json!("rolling"));
-                }
-                if let Some(tier) = tier {
-                    spec.insert("resources".into(), json!({ "tier": tier }));
-                }
-                if let Some(path) = dockerfile {
-                    spec.insert(
-                        "build".into(),
-                        json!({ "mode": "dockerfile", "dockerfilePath": path }),
-                    );
-                }
-                json!({
-                    "apiVersion": "zave.io/v1",
-                    "kind": "Workload",
-                    "metadata": { "name": name },
-                    "spec": spec,
-                })
-            },
-        )
-}
+use zave_conformance::valid_contract;
 
 /// Writes JSON data as YAML, taking every layout decision from `choices`: key order, block or
 /// flow collections, plain, single- or double-quoted scalars, and comments.

@@ -2,6 +2,9 @@
 
 use std::path::{Path, PathBuf};
 
+use proptest::prelude::*;
+use serde_json::{Value as Json, json};
+
 /// The repository root.
 pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -30,4 +33,100 @@ pub fn codes(outcome: &Result<zave::CheckedContract, zave::Diagnostics>) -> Vec<
         Err(diagnostics) => &diagnostics.0,
     };
     findings.iter().map(|d| d.code.as_str()).collect()
+}
+
+/// Implemented values only, so every generated contract is valid.
+const EXPOSURES: &[&str] = &["none", "internal-http", "public-http", "grpc", "async"];
+const HTTP_EXPOSURES: &[&str] = &["internal-http", "public-http"];
+const ENGINES: &[&str] = &["postgres", "mysql", "redis", "none"];
+const TIERS: &[&str] = &["small", "standard", "large"];
+
+fn name() -> impl Strategy<Value = String> {
+    "[a-z]([a-z0-9-]{0,38}[a-z0-9])?"
+}
+
+fn pick(values: &'static [&'static str]) -> impl Strategy<Value = &'static str> {
+    prop::sample::select(values)
+}
+
+/// A valid contract as JSON data (implemented values only), with optional sections present or not.
+pub fn valid_contract() -> impl Strategy<Value = Json> {
+    let container = (
+        pick(EXPOSURES),
+        prop::option::of(pick(ENGINES)),
+        prop::sample::subsequence(vec!["metrics", "tracing"], 0..=2),
+    );
+    let statik = pick(HTTP_EXPOSURES);
+    (
+        name(),
+        prop::bool::ANY,
+        container,
+        statik,
+        prop::option::of(pick(TIERS)),
+        prop::bool::ANY,
+        prop::option::of("[a-z]{1,8}(/[a-z]{1,8}){0,2}"),
+    )
+        .prop_map(
+            |(name, is_static, container, static_exposure, tier, delivery, dockerfile)| {
+                let mut spec = serde_json::Map::new();
+                if is_static {
+                    spec.insert("runtime".into(), json!("static"));
+                    spec.insert("exposure".into(), json!(static_exposure));
+                } else {
+                    let (exposure, engine, capabilities) = container;
+                    spec.insert("runtime".into(), json!("container"));
+                    spec.insert("exposure".into(), json!(exposure));
+                    if let Some(engine) = engine {
+                        spec.insert("persistence".into(), json!({ "engine": engine }));
+                    }
+                    if !capabilities.is_empty() {
+                        let list: Vec<Json> =
+                            capabilities.iter().map(|c| json!({ "name": c })).collect();
+                        spec.insert("capabilities".into(), Json::Array(list));
+                    }
+                }
+                if delivery {
+                    spec.insert("delivery".into(), json!("rolling"));
+                }
+                if let Some(tier) = tier {
+                    spec.insert("resources".into(), json!({ "tier": tier }));
+                }
+                if let Some(path) = dockerfile {
+                    spec.insert(
+                        "build".into(),
+                        json!({ "mode": "dockerfile", "dockerfilePath": path }),
+                    );
+                }
+                json!({
+                    "apiVersion": "zave.io/v1",
+                    "kind": "Workload",
+                    "metadata": { "name": name },
+                    "spec": spec,
+                })
+            },
+        )
+}
+
+/// The built-in profiles, by name.
+pub const PROFILES: &[&str] = &["kind", "linode", "aws"];
+
+/// A whole render as one reviewable text: the report, then every file under a `=== path` line
+/// (the tenant's files, then the index kustomizations listing it).
+pub fn tree_text(rendered: &zave::Rendered, profile: &zave::Profile) -> String {
+    let mut text = String::from("report:\n");
+    for finding in &rendered.findings {
+        text.push_str(&format!(
+            "  {} {}: {}\n",
+            finding.code, finding.path, finding.message
+        ));
+    }
+    let index = zave::index_files(
+        std::slice::from_ref(&rendered.name),
+        &profile.spec.gitops.path_prefix,
+    )
+    .expect("index kustomizations render");
+    for file in rendered.files.iter().chain(&index) {
+        text.push_str(&format!("\n=== {}\n{}", file.path, file.content));
+    }
+    text
 }

@@ -31,6 +31,7 @@ macro_rules! objects {
         /// A rendered object. Variants are declared in apply order, which is the kind order
         /// of every output.
         #[derive(Debug, Clone, PartialEq)]
+        #[allow(clippy::large_enum_variant, reason = "a render holds about twenty objects, built once")]
         pub enum Object {
             $($(#[doc = $doc])* $variant($type),)*
         }

@@ -58,7 +58,7 @@ fn check_reference(image: &str) -> Result<(), Diagnostic> {
             Code::InvalidImage,
             &input_path(),
             None,
-            format!("image {} is not a valid reference: {reason}", quote(image)),
+            format!("{} is not a valid image reference: {reason}", quote(image)),
         )
         .with_help(
             "write <registry>/<repository>@sha256:<64 hex digits> or <registry>/<repository>:<tag>",

@@ -79,6 +79,9 @@ fn pull_secrets(ctx: &Context<'_>) -> Option<Vec<LocalObjectReference>> {
     }])
 }
 
+// `.into()` fits both k8s-openapi shapes of `spec`: optional up to Kubernetes 1.36, required
+// from 1.37; under the newer one it is the identity.
+#[allow(clippy::useless_conversion)]
 fn deployment(ctx: &Context<'_>, replicas: u32) -> Deployment {
     let mut metadata = ctx.tenant_meta(ctx.name());
     let mut pod_labels = ctx.labels();
@@ -111,7 +114,6 @@ fn deployment(ctx: &Context<'_>, replicas: u32) -> Deployment {
     };
     Deployment {
         metadata,
-        // `.into()` fits both k8s-openapi shapes: an optional spec (up to 1.36) and a required one.
         spec: spec.into(),
         ..Deployment::default()
     }
@@ -345,6 +347,8 @@ fn service(ctx: &Context<'_>) -> Service {
     }
 }
 
+// See `deployment` for `.into()` on `spec`.
+#[allow(clippy::useless_conversion)]
 fn autoscaler(ctx: &Context<'_>) -> HorizontalPodAutoscaler {
     let bounds = &ctx.tier.autoscaling;
     HorizontalPodAutoscaler {

@@ -1,0 +1,199 @@
+//! Properties of every render: deterministic bytes, portable environments, the labels and
+//! annotations of the specification, restricted pods, no secret data, valid names, and YAML
+//! that reads back as the objects it was written from.
+
+use std::collections::BTreeSet;
+
+use proptest::prelude::*;
+use serde_json::Value as Json;
+use zave::{FileKind, Profile, RenderInputs, Rendered};
+use zave_conformance::{PROFILES, valid_contract};
+
+fn render(contract: &Json, profile: &str) -> Option<Rendered> {
+    let text = serde_json::to_string(contract).expect("contract as JSON");
+    let profile = Profile::builtin(profile).expect("built-in profile");
+    zave::render(text.as_bytes(), profile, RenderInputs::default()).ok()
+}
+
+/// Every object file of a render, read back as data.
+fn objects(rendered: &Rendered) -> Vec<Json> {
+    rendered
+        .files
+        .iter()
+        .filter(|f| f.kind == FileKind::Object)
+        .map(|f| {
+            serde_yaml::from_str(&f.content)
+                .unwrap_or_else(|e| panic!("{}: {e}\n{}", f.path, f.content))
+        })
+        .collect()
+}
+
+fn deployment(rendered: &Rendered) -> Json {
+    objects(rendered)
+        .into_iter()
+        .find(|o| o["kind"] == "Deployment")
+        .expect("every workload has a Deployment")
+}
+
+/// What the portability invariant keeps equal: environment names, secret names, ports.
+fn surface(rendered: &Rendered) -> (Vec<String>, BTreeSet<String>, Vec<(String, i64)>) {
+    let pod = &deployment(rendered)["spec"]["template"]["spec"];
+    let container = &pod["containers"][0];
+    let env: Vec<String> = container["env"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e["name"].as_str().map(str::to_owned))
+        .collect();
+    let mut secrets = BTreeSet::new();
+    for e in container["env"].as_array().into_iter().flatten() {
+        if let Some(name) = e["valueFrom"]["secretKeyRef"]["name"].as_str() {
+            secrets.insert(name.to_owned());
+        }
+    }
+    for e in container["envFrom"].as_array().into_iter().flatten() {
+        if let Some(name) = e["secretRef"]["name"].as_str() {
+            secrets.insert(name.to_owned());
+        }
+    }
+    let ports = container["ports"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|p| {
+            (
+                p["name"].as_str().unwrap_or_default().to_owned(),
+                p["containerPort"].as_i64().unwrap_or(0),
+            )
+        })
+        .collect();
+    (env, secrets, ports)
+}
+
+fn is_dns_label(name: &str) -> bool {
+    (1..=63).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !name.starts_with('-')
+        && !name.ends_with('-')
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn rendering_twice_gives_identical_bytes(contract in valid_contract()) {
+        for profile in PROFILES {
+            let first = render(&contract, profile);
+            let second = render(&contract, profile);
+            prop_assert_eq!(first.map(|r| r.files), second.map(|r| r.files));
+        }
+    }
+
+    #[test]
+    fn environment_secrets_and_ports_are_portable(contract in valid_contract()) {
+        let renders: Vec<(&str, Rendered)> = PROFILES
+            .iter()
+            .filter_map(|profile| Some((*profile, render(&contract, profile)?)))
+            .collect();
+        prop_assert!(renders.iter().any(|(profile, _)| *profile == "kind"), "kind allows every valid contract");
+        let (_, reference) = &renders[0];
+        let injected = |r: &Rendered| r.findings.iter().any(|f| f.code.as_str() == "W003");
+        for (profile, rendered) in &renders[1..] {
+            let (mut env, secrets, mut ports) = surface(rendered);
+            if injected(rendered) {
+                // The profile's one declared difference: it injects `metrics` (W003).
+                prop_assert!(env.contains(&"METRICS_PORT".to_owned()), "{profile}");
+                env.retain(|name| name != "METRICS_PORT");
+                ports.retain(|(name, _)| name != "metrics");
+            }
+            let (reference_env, reference_secrets, reference_ports) = surface(reference);
+            prop_assert_eq!(&env, &reference_env, "environment names under {}", profile);
+            prop_assert_eq!(&secrets, &reference_secrets, "secret names under {}", profile);
+            prop_assert_eq!(&ports, &reference_ports, "ports under {}", profile);
+        }
+    }
+
+    #[test]
+    fn every_object_carries_the_labels_and_annotations(contract in valid_contract()) {
+        let name = contract["metadata"]["name"].as_str().unwrap_or_default().to_owned();
+        for profile in PROFILES {
+            let Some(rendered) = render(&contract, profile) else { continue };
+            for object in objects(&rendered) {
+                let labels = &object["metadata"]["labels"];
+                prop_assert_eq!(&labels["app.kubernetes.io/name"], &Json::from(name.clone()));
+                prop_assert_eq!(&labels["app.kubernetes.io/part-of"], &Json::from(name.clone()));
+                prop_assert_eq!(&labels["app.kubernetes.io/managed-by"], &Json::from("zave"));
+                prop_assert_eq!(&labels["zave.io/workload"], &Json::from(name.clone()));
+                prop_assert_eq!(&labels["zave.io/tenant"], &Json::from("true"));
+                let annotations = &object["metadata"]["annotations"];
+                prop_assert_eq!(&annotations["zave.io/contract-hash"], &Json::from(rendered.hash.to_string()));
+                prop_assert_eq!(&annotations["zave.io/generator-version"], &Json::from(zave::VERSION));
+                prop_assert_eq!(&annotations["zave.io/profile"], &Json::from(*profile));
+                prop_assert!(annotations["zave.io/platform-bundle"].is_string());
+            }
+        }
+    }
+
+    #[test]
+    fn every_pod_meets_the_restricted_standard(contract in valid_contract()) {
+        for profile in PROFILES {
+            let Some(rendered) = render(&contract, profile) else { continue };
+            let pod = deployment(&rendered)["spec"]["template"]["spec"].clone();
+            prop_assert_eq!(&pod["securityContext"]["runAsNonRoot"], &Json::Bool(true));
+            prop_assert_eq!(&pod["securityContext"]["seccompProfile"]["type"], &Json::from("RuntimeDefault"));
+            prop_assert_eq!(&pod["automountServiceAccountToken"], &Json::Bool(false));
+            for forbidden in ["hostNetwork", "hostPID", "hostIPC"] {
+                prop_assert!(pod[forbidden].is_null() || pod[forbidden] == Json::Bool(false));
+            }
+            for volume in pod["volumes"].as_array().into_iter().flatten() {
+                prop_assert!(volume["hostPath"].is_null(), "no hostPath volumes");
+            }
+            for container in pod["containers"].as_array().into_iter().flatten() {
+                let security = &container["securityContext"];
+                prop_assert_eq!(&security["allowPrivilegeEscalation"], &Json::Bool(false));
+                prop_assert_eq!(&security["capabilities"]["drop"], &serde_json::json!(["ALL"]));
+                prop_assert!(security["capabilities"]["add"].is_null());
+                prop_assert_eq!(&security["runAsNonRoot"], &Json::Bool(true));
+                prop_assert_eq!(&security["readOnlyRootFilesystem"], &Json::Bool(true));
+                prop_assert!(security["privileged"].is_null() || security["privileged"] == Json::Bool(false));
+                prop_assert!(container["resources"]["limits"]["memory"].is_string());
+            }
+        }
+    }
+
+    #[test]
+    fn no_secret_values_and_only_valid_names(contract in valid_contract()) {
+        for profile in PROFILES {
+            let Some(rendered) = render(&contract, profile) else { continue };
+            for object in objects(&rendered) {
+                prop_assert_ne!(&object["kind"], &Json::from("Secret"), "zave renders references, never Secrets");
+                prop_assert!(object["data"].is_null() && object["stringData"].is_null());
+                let name = object["metadata"]["name"].as_str().unwrap_or_default();
+                prop_assert!(is_dns_label(name), "{} is not a valid name", name);
+                if let Some(namespace) = object["metadata"]["namespace"].as_str() {
+                    prop_assert!(is_dns_label(namespace), "{} is not a valid namespace", namespace);
+                }
+                for (key, value) in object["metadata"]["labels"].as_object().into_iter().flatten() {
+                    let value = value.as_str().unwrap_or_default();
+                    prop_assert!(value.len() <= 63, "label {}={} is too long", key, value);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn files_read_back_as_the_objects_they_were_written_from(contract in valid_contract()) {
+        for profile in PROFILES {
+            let Some(rendered) = render(&contract, profile) else { continue };
+            let written: Vec<Json> = objects(&rendered);
+            let typed: Vec<Json> = rendered
+                .manifests
+                .iter()
+                .map(|m| serde_json::to_value(&m.object).expect("object as JSON"))
+                .collect();
+            prop_assert_eq!(written, typed);
+        }
+    }
+}
