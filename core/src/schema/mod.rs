@@ -107,6 +107,11 @@ mod tests {
     }
 
     #[test]
+    fn profile_schema_uses_only_enforced_keywords() {
+        assert_keywords_known(crate::profile::profile_schema(), "#");
+    }
+
+    #[test]
     fn optional_fields_are_not_nullable() {
         let text = serde_json::to_string(crate::contract_schema()).unwrap_or_default();
         assert!(!text.contains("\"null\""), "{text}");

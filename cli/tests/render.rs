@@ -1,0 +1,375 @@
+//! `zave render`, `diff` and `profile` through the built binary: the GitOps gate, safe
+//! writing, pruning.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn fixture(relative: &str) -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../fixtures/contracts")
+        .join(relative)
+        .to_string_lossy()
+        .into_owned()
+}
+
+fn zave(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_zave"))
+        .args(args)
+        .output()
+        .expect("zave runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn render_into(out: &Path, contracts: &[&str], extra: &[&str]) -> Output {
+    let out = out.to_string_lossy().into_owned();
+    let mut args = vec!["render", "--profile", "kind", "--out", out.as_str()];
+    let paths: Vec<String> = contracts.iter().map(|c| fixture(c)).collect();
+    args.extend(paths.iter().map(String::as_str));
+    args.extend(extra);
+    zave(&args)
+}
+
+const PREFIX: &str = "clusters/kind";
+
+#[test]
+fn stdout_is_a_stream_of_objects_and_the_report_goes_to_stderr() {
+    let output = zave(&["render", &fixture("platform/mia.yaml"), "--profile", "kind"]);
+    assert_eq!(output.status.code(), Some(0));
+    let stream = text(&output.stdout);
+    assert!(
+        stream.starts_with(
+            "---\n# Source: clusters/kind/platform/tenants/mia/namespace-ns-mia.yaml\n"
+        )
+    );
+    assert_eq!(
+        stream.matches("\n---\n").count() + 1,
+        stream.matches("# Source: ").count()
+    );
+    assert!(
+        !stream.contains("kind: Kustomization"),
+        "the stream holds objects only"
+    );
+    assert!(text(&output.stderr).contains("warning[W004]"));
+}
+
+#[test]
+fn a_written_tree_passes_the_check_and_a_second_render_changes_nothing() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let contracts = [
+        "platform/mia.yaml",
+        "platform/oracle.yaml",
+        "valid/static-internal.yaml",
+    ];
+    assert_eq!(
+        render_into(dir.path(), &contracts, &[]).status.code(),
+        Some(0)
+    );
+    let deployment = dir
+        .path()
+        .join(PREFIX)
+        .join("tenants/mia/deployment-mia.yaml");
+    let before = fs::metadata(&deployment)
+        .and_then(|m| m.modified())
+        .expect("written");
+    let index = fs::read_to_string(
+        dir.path()
+            .join(PREFIX)
+            .join("platform/tenants/kustomization.yaml"),
+    )
+    .expect("index");
+    assert!(index.contains("- docs\n- mia\n- oracle\n"), "{index}");
+    assert_eq!(
+        render_into(dir.path(), &contracts, &[]).status.code(),
+        Some(0)
+    );
+    let after = fs::metadata(&deployment)
+        .and_then(|m| m.modified())
+        .expect("still there");
+    assert_eq!(before, after, "an unchanged file is not rewritten");
+    let check = render_into(dir.path(), &contracts, &["--check"]);
+    assert_eq!(check.status.code(), Some(0), "{}", text(&check.stderr));
+}
+
+#[test]
+fn the_check_lists_added_changed_and_removed_files() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    assert_eq!(
+        render_into(
+            dir.path(),
+            &["platform/mia.yaml", "platform/panchito.yaml"],
+            &[]
+        )
+        .status
+        .code(),
+        Some(0)
+    );
+    let root = dir.path().join(PREFIX);
+    fs::remove_file(root.join("tenants/mia/service-mia.yaml")).expect("removed");
+    let ingress = root.join("tenants/mia/ingress-mia.yaml");
+    let edited = fs::read_to_string(&ingress)
+        .expect("ingress")
+        .replace("mia.localtest.me", "evil.example.com");
+    fs::write(&ingress, edited).expect("edited");
+    let check = render_into(dir.path(), &["platform/mia.yaml"], &["--check"]);
+    assert_eq!(check.status.code(), Some(1));
+    let listing = text(&check.stdout);
+    assert!(
+        listing.contains("added:   clusters/kind/tenants/mia/service-mia.yaml\n"),
+        "{listing}"
+    );
+    assert!(
+        listing.contains("changed: clusters/kind/tenants/mia/ingress-mia.yaml\n"),
+        "{listing}"
+    );
+    assert!(
+        listing.contains("removed: clusters/kind/tenants/panchito/deployment-panchito.yaml\n"),
+        "{listing}"
+    );
+    assert!(
+        listing.contains("removed: clusters/kind/platform/argocd/applications/panchito.yaml\n"),
+        "{listing}"
+    );
+    assert!(
+        listing.contains("changed: clusters/kind/platform/tenants/kustomization.yaml\n"),
+        "{listing}"
+    );
+    assert!(
+        root.join("tenants/panchito").exists(),
+        "--check writes nothing"
+    );
+}
+
+#[test]
+fn stale_generated_files_are_pruned_and_foreign_files_kept() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    assert_eq!(
+        render_into(
+            dir.path(),
+            &["platform/mia.yaml", "platform/panchito.yaml"],
+            &[]
+        )
+        .status
+        .code(),
+        Some(0)
+    );
+    let root = dir.path().join(PREFIX);
+    let foreign = root.join("tenants/panchito/NOTES.md");
+    fs::write(&foreign, "kept by hand\n").expect("foreign file");
+    assert_eq!(
+        render_into(dir.path(), &["platform/mia.yaml"], &[])
+            .status
+            .code(),
+        Some(0)
+    );
+    assert!(
+        !root
+            .join("tenants/panchito/deployment-panchito.yaml")
+            .exists(),
+        "stale file pruned"
+    );
+    assert!(
+        !root.join("platform/tenants/panchito").exists(),
+        "emptied folder removed"
+    );
+    assert!(
+        !root
+            .join("platform/argocd/applications/panchito.yaml")
+            .exists()
+    );
+    assert_eq!(
+        fs::read_to_string(&foreign).expect("kept"),
+        "kept by hand\n"
+    );
+    assert!(root.join("tenants/mia/deployment-mia.yaml").exists());
+}
+
+#[test]
+fn nothing_is_written_when_any_contract_has_an_error() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let out = dir.path().join("repo");
+    let output = render_into(
+        &out,
+        &["platform/mia.yaml", "platform/oracle-reserved-runtime.yaml"],
+        &[],
+    );
+    assert_eq!(output.status.code(), Some(1));
+    assert!(text(&output.stderr).contains("error[Z201]"));
+    assert!(!out.exists(), "no folder, no file");
+    let duplicate = render_into(
+        &out,
+        &[
+            "platform/payments-api.yaml",
+            "platform/payments-api-minimal.yaml",
+        ],
+        &[],
+    );
+    assert_eq!(duplicate.status.code(), Some(1));
+    assert!(text(&duplicate.stderr).contains("two contracts are named \"payments-api\""));
+    assert!(!out.exists());
+}
+
+#[test]
+fn a_hostile_output_folder_is_refused() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let elsewhere = dir.path().join("elsewhere");
+    fs::create_dir(&elsewhere).expect("target");
+    let link = dir.path().join("link");
+    std::os::unix::fs::symlink(&elsewhere, &link).expect("symlink");
+    let output = render_into(&link, &["platform/mia.yaml"], &[]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(text(&output.stderr).contains("symbolic link"));
+    assert_eq!(fs::read_dir(&elsewhere).expect("readable").count(), 0);
+
+    let out = dir.path().join("repo");
+    fs::create_dir_all(out.join(PREFIX)).expect("prefix");
+    std::os::unix::fs::symlink(&elsewhere, out.join(PREFIX).join("tenants"))
+        .expect("inner symlink");
+    let inner = render_into(&out, &["platform/mia.yaml"], &[]);
+    assert_eq!(inner.status.code(), Some(2));
+    assert!(
+        text(&inner.stderr).contains("symbolic link"),
+        "{}",
+        text(&inner.stderr)
+    );
+    assert_eq!(
+        fs::read_dir(&elsewhere).expect("readable").count(),
+        0,
+        "nothing written through the link"
+    );
+}
+
+#[test]
+fn a_file_zave_did_not_generate_is_never_overwritten() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let target = dir
+        .path()
+        .join(PREFIX)
+        .join("tenants/mia/deployment-mia.yaml");
+    fs::create_dir_all(target.parent().expect("folder")).expect("folder");
+    fs::write(&target, "# hand-written\n").expect("foreign");
+    let output = render_into(dir.path(), &["platform/mia.yaml"], &[]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(text(&output.stderr).contains("was not generated by zave"));
+    assert_eq!(
+        fs::read_to_string(&target).expect("kept"),
+        "# hand-written\n"
+    );
+}
+
+#[test]
+fn usage_errors_exit_two_and_invalid_profiles_exit_one() {
+    let two = zave(&[
+        "render",
+        &fixture("platform/mia.yaml"),
+        &fixture("platform/oracle.yaml"),
+        "--image",
+        "localhost:5001/x:1",
+    ]);
+    assert_eq!(two.status.code(), Some(2));
+    assert_eq!(
+        zave(&["render", &fixture("platform/mia.yaml"), "--profile", "gke"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        zave(&["render", &fixture("platform/mia.yaml"), "--check"])
+            .status
+            .code(),
+        Some(2)
+    );
+    let profile = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../fixtures/profiles/invalid/inconsistent.yaml");
+    let invalid = zave(&[
+        "render",
+        &fixture("platform/mia.yaml"),
+        "--profile-file",
+        &profile.to_string_lossy(),
+    ]);
+    assert_eq!(invalid.status.code(), Some(1));
+    assert!(text(&invalid.stderr).contains("error[Z120]"));
+}
+
+#[test]
+fn diff_shows_what_changes_between_profiles() {
+    let output = zave(&[
+        "diff",
+        &fixture("platform/mia.yaml"),
+        "--profile",
+        "kind",
+        "--to-profile",
+        "aws",
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    let diff = text(&output.stdout);
+    assert!(
+        diff.contains(
+            "--- kind/tenants/mia/ingress-mia.yaml\n+++ aws/tenants/mia/ingress-mia.yaml\n"
+        ),
+        "{diff}"
+    );
+    assert!(
+        diff.contains("-  ingressClassName: nginx\n+  ingressClassName: alb\n"),
+        "{diff}"
+    );
+    assert!(
+        diff.contains("+++ aws/tenants/mia/horizontalpodautoscaler-mia.yaml"),
+        "{diff}"
+    );
+    let same = zave(&[
+        "diff",
+        &fixture("platform/mia.yaml"),
+        "--profile",
+        "kind",
+        "--to-profile",
+        "kind",
+    ]);
+    assert_eq!(same.status.code(), Some(0));
+    assert!(same.stdout.is_empty());
+}
+
+#[test]
+fn diff_against_the_tree_on_disk() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    assert_eq!(
+        render_into(dir.path(), &["platform/mia.yaml"], &[])
+            .status
+            .code(),
+        Some(0)
+    );
+    let out = dir.path().to_string_lossy().into_owned();
+    let clean = zave(&[
+        "diff",
+        &fixture("platform/mia.yaml"),
+        "--profile",
+        "kind",
+        "--out",
+        &out,
+    ]);
+    assert_eq!(clean.status.code(), Some(0), "{}", text(&clean.stdout));
+    let changed = zave(&[
+        "diff",
+        &fixture("platform/payments-api.yaml"),
+        "--profile",
+        "kind",
+        "--out",
+        &out,
+    ]);
+    assert_eq!(changed.status.code(), Some(1));
+}
+
+#[test]
+fn profiles_are_listed_and_printable() {
+    assert_eq!(
+        text(&zave(&["profile", "list"]).stdout),
+        "kind\tlocal\nlinode\tsandbox\naws\tproduction\n"
+    );
+    let shown = zave(&["profile", "show", "aws"]);
+    assert_eq!(shown.status.code(), Some(0));
+    assert!(text(&shown.stdout).contains("requiredCapabilities: [metrics]"));
+    assert_eq!(zave(&["profile", "show", "gke"]).status.code(), Some(2));
+}
