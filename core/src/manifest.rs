@@ -195,18 +195,18 @@ pub fn applications_dir(prefix: &str) -> String {
 
 /// The tree of one tenant: every object in its file, in the one order, and a kustomization per
 /// folder it owns. `about` names the contract and profile in each file's header.
+/// `manifests` must be in the one order ([`sort`]).
 pub fn tenant_files(
-    mut manifests: Vec<Manifest>,
+    manifests: &[Manifest],
     name: &str,
     prefix: &str,
     about: &str,
 ) -> Result<Vec<RenderedFile>, EmitError> {
-    sort(&mut manifests);
     let header = header(about);
     let mut files = Vec::with_capacity(manifests.len() + 2);
     let mut folder: Vec<String> = Vec::new();
     let mut current: Option<Zone> = None;
-    for manifest in &manifests {
+    for manifest in manifests {
         if current != Some(manifest.zone) {
             if let Some(zone) = current {
                 files.push(kustomization(

@@ -1,4 +1,4 @@
-//! zave's one YAML emitter: a hand-written serde serializer that writes any value as a deterministic YAML block document.
+//! zave's one YAML emitter: a serde serializer writing any value as a deterministic YAML document.
 //!
 //! There is exactly one output style, chosen so that the text reads back identically with YAML
 //! 1.1 and YAML 1.2 readers (serde_yaml among them) and looks like what `kubectl` prints:
@@ -7,7 +7,7 @@
 //! - A sequence that is the value of a mapping key sits at the key's own indentation
 //!   (`key:` then `- item` in the same column); a mapping or sequence inside a sequence item
 //!   starts on the `- ` line (`- name: app`, `- - a`).
-//! - Empty mapping `{}`, empty sequence `[]`, unit and `None` `null`.
+//! - An empty mapping is `{}`, an empty sequence `[]`, unit and `None` are `null`.
 //! - Integers in decimal. Floats in the shortest form that reads back to the same value, always
 //!   with a `.` so they stay floats: `1.0`, `0.25`; outside `1e-5 <= |x| < 1e16` in exponent form
 //!   with a signed exponent, `1.0e+300`, `1.5e-7` (a form YAML 1.1 also reads as a float);
@@ -82,7 +82,7 @@ enum Place {
 }
 
 impl Place {
-    /// Column of mapping entries and block-scalar content written here.
+    /// Column of the entries of a mapping written here.
     fn inner(self) -> usize {
         match self {
             Place::Top => 0,
@@ -175,13 +175,7 @@ fn entry_key(
     }
 }
 
-/// Writes `{}` or `[]` for an empty collection.
-fn write_empty(out: &mut String, place: Place, text: &str) {
-    out.push_str(place.sep());
-    out.push_str(text);
-    out.push('\n');
-}
-
+/// Writes a one-line value (a scalar, `{}` or `[]`) and ends the line.
 fn write_inline(out: &mut String, place: Place, text: &str) {
     out.push_str(place.sep());
     out.push_str(text);
@@ -811,7 +805,7 @@ impl<'a> SeqSer<'a> {
 
     fn finish(self) -> Result<(), EmitError> {
         if self.first {
-            write_empty(self.out, self.place, "[]");
+            write_inline(self.out, self.place, "[]");
         }
         Ok(())
     }
@@ -915,7 +909,7 @@ impl<'a> MapSer<'a> {
 
     fn finish(self) -> Result<(), EmitError> {
         if self.first {
-            write_empty(self.out, self.place, "{}");
+            write_inline(self.out, self.place, "{}");
         }
         Ok(())
     }
@@ -1655,6 +1649,23 @@ spec:
         round_trip(&json!({ quoted_long: {"deep": "x"} }));
         let exact = "k".repeat(1024);
         assert!(round_trip(&json!({ exact.clone(): 1 })).starts_with(&format!("{exact}: 1")));
+    }
+
+    #[test]
+    fn word_scan_matches_byte_scan() {
+        for len in 1..=17 {
+            for at in 0..len {
+                for b in 0..=255u8 {
+                    let mut bytes = vec![b'a'; len];
+                    bytes[at] = b;
+                    assert_eq!(
+                        super::any_needs_look(&bytes),
+                        bytes.iter().any(|&x| super::needs_look(x)),
+                        "byte {b:#x} at {at} of {len}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

@@ -53,10 +53,10 @@ class FileResult:
     errors: list[str] = field(default_factory=list)
     done: bool = False  # a check produced a verdict for this file
 
-    def fail(self, message: str) -> None:
+    def fail(self, message: str, limit: int = MAX_MESSAGE) -> None:
         message = " ".join(message.split())
-        if len(message) > MAX_MESSAGE:
-            message = message[:MAX_MESSAGE] + " ..."
+        if len(message) > limit:
+            message = message[:limit] + " ..."
         self.errors.append(message)
         self.done = True
 
@@ -110,6 +110,12 @@ def load_single_object(path: Path) -> dict:
         raise ValueError(f"cannot read file: {e}") from None
     try:
         docs = [d for d in yaml.load_all(text, Loader=StrictLoader) if d is not None]
+    except yaml.MarkedYAMLError as e:
+        where = ""
+        if e.problem_mark is not None:
+            where = f" at line {e.problem_mark.line + 1}, column {e.problem_mark.column + 1}"
+        what = "; ".join(x for x in (e.context, e.problem) if x)
+        raise ValueError(f"YAML parse error{where}: {what}") from None
     except yaml.YAMLError as e:
         raise ValueError(f"YAML parse error: {e}") from None
     if len(docs) != 1:
@@ -180,10 +186,12 @@ _KV_LINE = re.compile(
     r"|WARN (?P<warn>.+?) (?P<warnmsg>Couldn't find schema .*))")
 
 
-def run_kubernetes_validate(version: str, files: list[str], cwd: Path) -> dict[str, str | None]:
-    """{file: None (passed) or error message}; files missing from the answer
-    were not validated."""
+def run_kubernetes_validate(version: str, files: list[str], cwd: Path
+                            ) -> tuple[dict[str, str | None], list[str]]:
+    """({file: None (passed) or error message}, problems running the tool).
+    Files missing from the verdicts were not validated."""
     verdicts: dict[str, str | None] = {}
+    problems: list[str] = []
     wanted = set(files)
     for start in range(0, len(files), KV_BATCH):
         batch = files[start:start + KV_BATCH]
@@ -191,7 +199,8 @@ def run_kubernetes_validate(version: str, files: list[str], cwd: Path) -> dict[s
         try:
             proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
         except OSError as e:
-            raise ToolError(f"cannot run kubernetes-validate: {e}") from None
+            problems.append(f"cannot run kubernetes-validate: {e}")
+            continue
         stray = []
         for line in proc.stdout.splitlines():
             m = _KV_LINE.match(line)
@@ -210,14 +219,16 @@ def run_kubernetes_validate(version: str, files: list[str], cwd: Path) -> dict[s
                 verdicts[name] = (f"no schema for this apiVersion/kind in Kubernetes {version} "
                                   f"(API not served in that version)")
         missing = [f for f in batch if f not in verdicts]
-        if missing or proc.returncode not in (0, 1) or stray:
+        # kubernetes-validate exits 0 (all passed), 1 (invalid) or 2|3 (could not validate one).
+        if missing or proc.returncode not in (0, 1, 2, 3) or stray:
             detail = "\n".join((stray + proc.stderr.strip().splitlines())[-15:])
-            if missing or proc.returncode not in (0, 1):
-                raise ToolError(
+            if missing or proc.returncode not in (0, 1, 2, 3):
+                problems.append(
                     f"kubernetes-validate -k {version} exited {proc.returncode} without a verdict "
                     f"for {len(missing)} file(s) (first: {missing[:1]}):\n{detail}")
-            say(f"note: unexpected kubernetes-validate output:\n{detail}")
-    return verdicts
+            else:
+                say(f"note: unexpected kubernetes-validate output:\n{detail}")
+    return verdicts, problems
 
 
 # ---------------------------------------------------------------- node models
@@ -257,7 +268,10 @@ def kustomize_version(kubectl: str) -> str:
         return "?"
 
 
-def kustomize_build(kubectl: str, directory: Path) -> str | None:
+_KLOG_ERR = re.compile(r'^E\d{4} [\d:.]+\s+\d+ \S+\] "command failed" err="(?P<err>.*)"$', re.S)
+
+
+def kustomize_build(kubectl: str, directory: Path, root: Path) -> str | None:
     """None if `kubectl kustomize directory` builds, else its error."""
     try:
         proc = subprocess.run([kubectl, "kustomize", str(directory)],
@@ -267,7 +281,10 @@ def kustomize_build(kubectl: str, directory: Path) -> str | None:
     if proc.returncode == 0:
         return None
     err = proc.stderr.strip() or f"exit code {proc.returncode}"
-    return err.removeprefix("error: ")
+    m = _KLOG_ERR.match(err)
+    if m:  # unwrap kubectl's log line: E1123 12:00:00.1 123 run.go:72] "command failed" err="..."
+        err = m.group("err").replace('\\"', '"')
+    return err.removeprefix("error: ").replace(f"{root}/", "")
 
 
 # ---------------------------------------------------------------- main
@@ -303,7 +320,7 @@ def main(argv: list[str]) -> int:
 
     tool_errors: list[str] = []
     oldest, newest, version_note = pick_kubernetes_versions()
-    k8s_versions = [oldest, newest]
+    k8s_versions = sorted({oldest, newest}, key=Version)
     builtins = builtin_kinds(k8s_versions)
     builtin_by_kind: dict[str, set[str]] = {}
     for api_version, kind in builtins:
@@ -338,44 +355,62 @@ def main(argv: list[str]) -> int:
         if (api_version, kind) in builtins:
             r.check = "builtin"
             builtin_files.append(rel)
-        elif kind in builtin_by_kind and group in builtin_groups:
+        elif group in builtin_groups:  # a Kubernetes API group, but no such kind/version in it
             r.check = "other"
-            served = ", ".join(sorted(builtin_by_kind[kind]))
-            r.fail(f"{kind} is not served as {api_version} in Kubernetes {oldest} or {newest} "
-                   f"(served as: {served})")
+            if kind in builtin_by_kind:
+                served = ", ".join(sorted(builtin_by_kind[kind]))
+                r.fail(f"{kind} is not served as {api_version} in Kubernetes {oldest} or {newest} "
+                       f"(served as: {served})")
+            else:
+                r.fail(f"unknown kind: no {kind} in Kubernetes API {api_version} "
+                       f"(checked {oldest} and {newest})")
         else:
             r.check = "custom"
             custom_files.append(rel)
 
-    # ---- check 1 + 2 run in parallel (separate processes), then check 3
+    # ---- run the checks: each tool is a separate process, all started together
     def rel_arg(rel: str) -> str:
         return "./" + rel
 
-    with ThreadPoolExecutor(max_workers=3) as pool:
+    kubectl = shutil.which("kubectl")
+    if kustomize_dirs and not kubectl:
+        tool_errors.append("kubectl is not installed; cannot build kustomizations")
+    kustomize_ver = "?"
+
+    # 3 long-running tool processes plus 2 threads for the kustomize builds.
+    with ThreadPoolExecutor(max_workers=5) as pool:
         kv_jobs = {v: pool.submit(run_kubernetes_validate, v, [rel_arg(f) for f in builtin_files], root)
                    for v in k8s_versions} if builtin_files else {}
         cr_job = pool.submit(run_custom_resources, [rel_arg(f) for f in custom_files], root) \
             if custom_files else None
+        if kustomize_dirs and kubectl:
+            version_job = pool.submit(kustomize_version, kubectl)
+            build_jobs = {rel: pool.submit(kustomize_build, kubectl, (root / rel).parent, root)
+                          for rel in kustomize_dirs}
+        else:
+            version_job, build_jobs = None, {}
 
         kv_verdicts: dict[str, dict[str, str | None]] = {}
         for v, job in kv_jobs.items():
-            try:
-                kv_verdicts[v] = job.result()
-            except ToolError as e:
-                tool_errors.append(str(e))
+            kv_verdicts[v], problems = job.result()
+            tool_errors.extend(problems)
         cr_verdicts: dict[str, dict] = {}
         if cr_job:
             try:
                 cr_verdicts = cr_job.result()
             except ToolError as e:
                 tool_errors.append(str(e))
+        builds = {rel: job.result() for rel, job in build_jobs.items()}
+        if version_job:
+            kustomize_ver = version_job.result()
 
+    # check 1: built-in kinds
     for rel in builtin_files:
         r = results[rel]
         by_message: dict[str, list[str]] = {}
         for v in k8s_versions:
-            verdicts = kv_verdicts.get(v)
-            if verdicts is None or rel_arg(rel) not in verdicts:
+            verdicts = kv_verdicts.get(v, {})
+            if rel_arg(rel) not in verdicts:
                 by_message.setdefault("not validated: kubernetes-validate did not run", []).append(v)
                 continue
             if verdicts[rel_arg(rel)] is not None:
@@ -384,6 +419,7 @@ def main(argv: list[str]) -> int:
             r.fail(f"[Kubernetes {' + '.join(versions)}] {message}")
         r.ok()
 
+    # check 2: custom resources (an unknown kind moves to check 4)
     unknown_custom: set[str] = set()
     for rel in custom_files:
         r = results[rel]
@@ -404,24 +440,15 @@ def main(argv: list[str]) -> int:
                 r.fail(e)
             r.ok()
 
-    kubectl = shutil.which("kubectl")
-    kustomize_ver = "?"
-    if kustomize_dirs:
-        if not kubectl:
-            tool_errors.append("kubectl is not installed; cannot build kustomizations")
-            for rel in kustomize_dirs:
-                results[rel].fail("not validated: kubectl is not installed")
+    # check 3: kustomize builds
+    for rel in kustomize_dirs:
+        if rel not in builds:
+            results[rel].fail("not validated: kubectl is not installed")
+        elif builds[rel]:
+            results[rel].fail(f"kubectl kustomize {Path(rel).parent.as_posix()} failed: {builds[rel]}",
+                              limit=3 * MAX_MESSAGE)
         else:
-            kustomize_ver = kustomize_version(kubectl)
-            workers = max(1, min(4, os.cpu_count() or 1))
-            with ThreadPoolExecutor(max_workers=workers) as pool:
-                builds = list(pool.map(
-                    lambda rel: kustomize_build(kubectl, (root / rel).parent), kustomize_dirs))
-            for rel, err in zip(kustomize_dirs, builds):
-                if err:
-                    results[rel].fail(f"kubectl kustomize {Path(rel).parent.as_posix()} failed: {err}")
-                else:
-                    results[rel].ok()
+            results[rel].ok()
 
     # ---- report
     check_names = {
@@ -450,7 +477,8 @@ def main(argv: list[str]) -> int:
     say(f"check 2 custom resources (@kubernetes-models schemas + unknown-field check): "
         f"{n} files, {n - m} passed, {m} failed")
     n, m = tally("kustomize")
-    say(f"check 3 kustomize build (kubectl kustomize, kustomize {kustomize_ver}): "
+    tool = "kubectl kustomize" + (f", kustomize {kustomize_ver}" if kustomize_ver != "?" else "")
+    say(f"check 3 kustomize build ({tool}): "
         f"{n} directories, {n - m} passed, {m} failed")
     n, m = tally("other")
     say(f"check 4 unknown kinds / unreadable files: {m} failed"

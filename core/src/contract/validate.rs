@@ -11,7 +11,7 @@ use super::model::Contract;
 use crate::diagnostic::{self, Code, Diagnostic, Diagnostics, Severity};
 use crate::document::{self, Node, Path, PathSegment};
 use crate::profile::{self, Profile};
-use crate::schema;
+use crate::schema::{self, CompiledSchema};
 
 /// How to validate: strictly or not, and against which environment.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -25,8 +25,12 @@ pub struct ValidateOptions<'p> {
 
 /// The JSON Schema of the contract, as published in `schemas/contract.schema.json`.
 pub fn contract_schema() -> &'static Json {
-    static SCHEMA: OnceLock<Json> = OnceLock::new();
-    SCHEMA.get_or_init(schema::schema_for::<Contract>)
+    compiled_schema().json()
+}
+
+fn compiled_schema() -> &'static CompiledSchema {
+    static SCHEMA: OnceLock<CompiledSchema> = OnceLock::new();
+    SCHEMA.get_or_init(CompiledSchema::of::<Contract>)
 }
 
 /// Validates contract source text: every finding of the stage that failed, or the checked
@@ -45,7 +49,7 @@ pub fn validate_document(
     document: &Node,
     options: ValidateOptions,
 ) -> Result<CheckedContract, Diagnostics> {
-    let stage1 = schema::check(contract_schema(), document, &ContractHints);
+    let stage1 = schema::check(compiled_schema(), document, &ContractHints);
     let mut findings = stage1.findings;
     let mut json = document.to_json();
     for path in &stage1.unknown_keys {

@@ -13,7 +13,7 @@ use serde_json::Value as Json;
 
 use crate::diagnostic::{self, Code, Diagnostic, Diagnostics};
 use crate::document::{self, Node, Path};
-use crate::schema::{self, Hints};
+use crate::schema::{self, CompiledSchema, Hints};
 
 /// The built-in profiles: name and YAML source, in the order `zave profile list` shows them.
 pub const BUILTIN_PROFILES: &[(&str, &str)] = &[
@@ -24,8 +24,12 @@ pub const BUILTIN_PROFILES: &[(&str, &str)] = &[
 
 /// The JSON Schema of a profile, as published in `schemas/profile.schema.json`.
 pub fn profile_schema() -> &'static Json {
-    static SCHEMA: OnceLock<Json> = OnceLock::new();
-    SCHEMA.get_or_init(schema::schema_for::<Profile>)
+    compiled_schema().json()
+}
+
+fn compiled_schema() -> &'static CompiledSchema {
+    static SCHEMA: OnceLock<CompiledSchema> = OnceLock::new();
+    SCHEMA.get_or_init(CompiledSchema::of::<Profile>)
 }
 
 /// No profile-specific help beyond what the schema gives.
@@ -61,7 +65,7 @@ impl Profile {
 
     /// Checks an already loaded profile document.
     pub fn from_document(document: &Node) -> Result<Profile, Diagnostics> {
-        let mut findings = schema::check(profile_schema(), document, &ProfileHints).findings;
+        let mut findings = schema::check(compiled_schema(), document, &ProfileHints).findings;
         if findings.is_empty() {
             match serde_json::from_value::<Profile>(document.to_json()) {
                 Ok(profile) => {

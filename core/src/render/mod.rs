@@ -133,7 +133,7 @@ pub fn render_checked(
         profile.name()
     );
     let files = tenant_files(
-        manifests.clone(),
+        &manifests,
         &checked.name,
         &profile.spec.gitops.path_prefix,
         &about,

@@ -5,8 +5,9 @@
 //! `additionalProperties`, `items`, `minItems`, `maxItems`, `pattern`, `minLength`,
 //! `maxLength`, `minimum`, `maximum`. Annotations (`description`, `default`, …) are ignored.
 
-use regex_lite::Regex;
 use serde_json::{Map, Value as Json};
+
+use super::CompiledSchema;
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::document::{Node, Path, Span, Value};
@@ -69,14 +70,15 @@ pub struct SchemaFindings {
 }
 
 /// Checks `document` against `schema` and returns every finding.
-pub fn check(schema: &Json, document: &Node, hints: &dyn Hints) -> SchemaFindings {
+pub fn check(schema: &CompiledSchema, document: &Node, hints: &dyn Hints) -> SchemaFindings {
     let mut checker = Checker {
-        root: schema,
+        compiled: schema,
+        root: schema.json(),
         hints,
         findings: Vec::new(),
         unknown_keys: Vec::new(),
     };
-    checker.node(schema, document, &Path::root(), document.span);
+    checker.node(schema.json(), document, &Path::root(), document.span);
     SchemaFindings {
         findings: checker.findings,
         unknown_keys: checker.unknown_keys,
@@ -84,6 +86,7 @@ pub fn check(schema: &Json, document: &Node, hints: &dyn Hints) -> SchemaFinding
 }
 
 struct Checker<'a> {
+    compiled: &'a CompiledSchema,
     root: &'a Json,
     hints: &'a dyn Hints,
     findings: Vec<Diagnostic>,
@@ -308,7 +311,7 @@ impl<'a> Checker<'a> {
             ));
         }
         if let Some(pattern) = schema.get("pattern").and_then(Json::as_str) {
-            let matches = Regex::new(pattern).is_ok_and(|regex| regex.is_match(text));
+            let matches = self.compiled.pattern(pattern).is_some_and(|regex| regex.is_match(text));
             if !matches && length > 0 {
                 problems.push(format!("it does not match {pattern}"));
             }

@@ -7,9 +7,54 @@ mod check;
 
 pub use check::{Hints, SchemaFindings, check};
 
+use std::collections::BTreeMap;
+
+use regex_lite::Regex;
 use schemars::JsonSchema;
 use schemars::generate::SchemaSettings;
 use serde_json::Value as Json;
+
+/// A published schema with its `pattern`s compiled once, ready for the stage-1 check.
+#[derive(Debug)]
+pub struct CompiledSchema {
+    json: Json,
+    patterns: BTreeMap<String, Regex>,
+}
+
+impl CompiledSchema {
+    /// Derives the schema of `T` and compiles its patterns.
+    pub fn of<T: JsonSchema>() -> CompiledSchema {
+        let json = schema_for::<T>();
+        let mut patterns = BTreeMap::new();
+        collect_patterns(&json, &mut patterns);
+        CompiledSchema { json, patterns }
+    }
+
+    /// The schema as JSON, as published.
+    pub fn json(&self) -> &Json {
+        &self.json
+    }
+
+    /// The compiled form of a pattern of this schema.
+    pub(crate) fn pattern(&self, pattern: &str) -> Option<&Regex> {
+        self.patterns.get(pattern)
+    }
+}
+
+fn collect_patterns(schema: &Json, patterns: &mut BTreeMap<String, Regex>) {
+    match schema {
+        Json::Object(object) => {
+            if let Some(Json::String(pattern)) = object.get("pattern") {
+                if let Ok(regex) = Regex::new(pattern) {
+                    patterns.insert(pattern.clone(), regex);
+                }
+            }
+            object.values().for_each(|value| collect_patterns(value, patterns));
+        }
+        Json::Array(items) => items.iter().for_each(|item| collect_patterns(item, patterns)),
+        _ => {}
+    }
+}
 
 /// The JSON Schema of a model, as zave publishes and enforces it.
 ///
