@@ -11,7 +11,9 @@ const CONTRACT: &[u8] = include_bytes!("../../examples/zave.yaml");
 
 fn inputs() -> RenderInputs<'static> {
     RenderInputs {
-        image: Some("123456789012.dkr.ecr.eu-west-1.amazonaws.com/payments-api@sha256:4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f"),
+        image: Some(
+            "123456789012.dkr.ecr.eu-west-1.amazonaws.com/payments-api@sha256:4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f",
+        ),
         version: Some("sha-4f4f4f4"),
         bundle: Some("platform-2026.11"),
         strict: false,
@@ -20,10 +22,14 @@ fn inputs() -> RenderInputs<'static> {
 
 fn render(c: &mut Criterion) {
     let profile = Profile::builtin("aws").expect("aws profile");
-    let options = ValidateOptions { strict: false, profile: Some(profile) };
+    let options = ValidateOptions {
+        strict: false,
+        profile: Some(profile),
+    };
     let checked = zave::validate(CONTRACT, options).expect("valid contract");
     let rendered = zave::render_checked(checked.clone(), profile, inputs()).expect("renders");
-    let objects: Vec<&zave::manifest::Object> = rendered.manifests.iter().map(|m| &m.object).collect();
+    let objects: Vec<&zave::manifest::Object> =
+        rendered.manifests.iter().map(|m| &m.object).collect();
 
     let mut group = c.benchmark_group("one tenant");
     group.throughput(Throughput::Elements(1));
@@ -42,7 +48,9 @@ fn render(c: &mut Criterion) {
         })
     });
     group.bench_function("render: checked contract to the whole tree", |b| {
-        b.iter(|| black_box(zave::render_checked(checked.clone(), profile, inputs()).expect("renders")))
+        b.iter(|| {
+            black_box(zave::render_checked(checked.clone(), profile, inputs()).expect("renders"))
+        })
     });
     group.bench_function("render: contract text to the whole tree", |b| {
         b.iter(|| black_box(zave::render(CONTRACT, profile, inputs()).expect("renders")))

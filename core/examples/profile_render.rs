@@ -8,7 +8,10 @@ fn main() {
     };
     let mut total = 0;
     for _ in 0..2000 {
-        total += zave::render(source, profile, inputs).expect("renders").files.len();
+        total += zave::render(source, profile, inputs)
+            .expect("renders")
+            .files
+            .len();
     }
     println!("{total}");
 }

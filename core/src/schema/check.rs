@@ -311,7 +311,10 @@ impl<'a> Checker<'a> {
             ));
         }
         if let Some(pattern) = schema.get("pattern").and_then(Json::as_str) {
-            let matches = self.compiled.pattern(pattern).is_some_and(|regex| regex.is_match(text));
+            let matches = self
+                .compiled
+                .pattern(pattern)
+                .is_some_and(|regex| regex.is_match(text));
             if !matches && length > 0 {
                 problems.push(format!("it does not match {pattern}"));
             }

@@ -49,9 +49,13 @@ fn collect_patterns(schema: &Json, patterns: &mut BTreeMap<String, Regex>) {
                     patterns.insert(pattern.clone(), regex);
                 }
             }
-            object.values().for_each(|value| collect_patterns(value, patterns));
+            object
+                .values()
+                .for_each(|value| collect_patterns(value, patterns));
         }
-        Json::Array(items) => items.iter().for_each(|item| collect_patterns(item, patterns)),
+        Json::Array(items) => items
+            .iter()
+            .for_each(|item| collect_patterns(item, patterns)),
         _ => {}
     }
 }
