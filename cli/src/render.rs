@@ -114,7 +114,7 @@ fn render_one(
     Ok((input, outcome))
 }
 
-/// Pass 1: renders every contract, reports findings in input order, and returns the tenant
+/// Pass 1: plans every contract (checks it without building objects), reports findings in input order, and returns the tenant
 /// names; fails (writing nothing) when any contract has an error or two share a name.
 fn check_all(
     args: &RenderArgs,
@@ -129,31 +129,35 @@ fn check_all(
     let mut io_failed = false;
     let mut stderr = std::io::stderr().lock();
     for chunk in args.contracts.chunks(CHUNK) {
-        let rendered: Vec<_> = chunk
+        let planned: Vec<_> = chunk
             .par_iter()
             .map(|path| {
-                let outcome = render_one(path, profile, inputs);
+                let outcome = input::read(path).map(|input| {
+                    let plan = zave::plan(&input.bytes, profile, inputs).map(|plan| {
+                        (
+                            plan.name().to_owned(),
+                            plan.hash().to_string(),
+                            plan.findings().to_vec(),
+                        )
+                    });
+                    (input, plan)
+                });
                 progress.inc(1);
                 outcome
             })
             .collect();
-        for outcome in rendered {
+        for outcome in planned {
             let result = match outcome {
-                Ok((input, Ok(rendered))) => {
-                    if !names.insert(rendered.name.clone()) {
+                Ok((input, Ok((name, hash, findings)))) => {
+                    if !names.insert(name.clone()) {
                         let _ = writeln!(
                             stderr,
-                            "zave: two contracts are named \"{}\" ({})",
-                            rendered.name, input.name
+                            "zave: two contracts are named \"{name}\" ({})",
+                            input.name
                         );
                         failed = true;
                     }
-                    FileResult::from_findings(
-                        input,
-                        true,
-                        Some(rendered.hash.to_string()),
-                        rendered.findings,
-                    )
+                    FileResult::from_findings(input, true, Some(hash), findings)
                 }
                 Ok((input, Err(diagnostics))) => {
                     failed = true;

@@ -3,7 +3,6 @@
 
 use std::collections::BTreeSet;
 use std::fs;
-use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 
 use zave::RenderedFile;
@@ -58,8 +57,12 @@ impl Tree {
     }
 
     /// The place of a tree path on disk, refusing any path that could leave the folder and any
-    /// symbolic link on the way.
-    fn locate(&self, relative: &str) -> Result<PathBuf, String> {
+    /// symbolic link on the way. Folders in `checked` were already found to be real folders.
+    fn locate_in(
+        &self,
+        relative: &str,
+        checked: &mut BTreeSet<PathBuf>,
+    ) -> Result<PathBuf, String> {
         let path = Path::new(relative);
         if !path.components().all(|c| matches!(c, Component::Normal(_))) {
             return Err(format!(
@@ -69,21 +72,35 @@ impl Tree {
         let mut current = self.root.clone();
         for component in path.components() {
             current.push(component);
-            if fs::symlink_metadata(&current).is_ok_and(|m| m.file_type().is_symlink()) {
-                return Err(format!(
-                    "refusing to write through the symbolic link {}",
-                    current.display()
-                ));
+            if checked.contains(&current) {
+                continue;
+            }
+            match fs::symlink_metadata(&current) {
+                Ok(meta) if meta.file_type().is_symlink() => {
+                    return Err(format!(
+                        "refusing to write through the symbolic link {}",
+                        current.display()
+                    ));
+                }
+                Ok(meta) if meta.is_dir() => {
+                    checked.insert(current.clone());
+                }
+                _ => {}
             }
         }
         Ok(current)
     }
 
+    fn locate(&self, relative: &str) -> Result<PathBuf, String> {
+        self.locate_in(relative, &mut BTreeSet::new())
+    }
+
     /// What writing `files` would change on disk, without writing.
     pub fn compare(&self, files: &[RenderedFile]) -> Result<Vec<Difference>, String> {
         let mut differences = Vec::new();
+        let mut checked = BTreeSet::new();
         for file in files {
-            let target = self.locate(&file.path)?;
+            let target = self.locate_in(&file.path, &mut checked)?;
             match fs::read(&target) {
                 Ok(existing) if existing == file.content.as_bytes() => {}
                 Ok(_) => differences.push(Difference::Changed(file.path.clone())),
@@ -93,11 +110,14 @@ impl Tree {
         Ok(differences)
     }
 
-    /// Writes `files`, each atomically (a temporary file renamed into place), skipping files
-    /// already identical, and refusing to replace a file zave did not generate.
+    /// Writes `files`, each atomically (a temporary file renamed into place, so a reader never
+    /// sees half a file), skipping files already identical, and refusing to replace a file zave
+    /// did not generate. Files are not synced one by one: a GitOps working tree is committed,
+    /// and the rename already keeps every file whole.
     pub fn write(&self, files: &[RenderedFile]) -> Result<(), String> {
+        let mut checked = BTreeSet::new();
         for file in files {
-            let target = self.locate(&file.path)?;
+            let target = self.locate_in(&file.path, &mut checked)?;
             match fs::read(&target) {
                 Ok(existing) if existing == file.content.as_bytes() => continue,
                 Ok(existing) if !existing.starts_with(HEADER_PREFIX.as_bytes()) => {
@@ -111,18 +131,17 @@ impl Tree {
             let parent = target
                 .parent()
                 .ok_or_else(|| format!("{} has no folder", file.path))?;
-            fs::create_dir_all(parent)
-                .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+            if !checked.contains(parent) {
+                fs::create_dir_all(parent)
+                    .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+                checked.insert(parent.to_path_buf());
+            }
             let file_name = target
                 .file_name()
                 .and_then(|n| n.to_str())
                 .unwrap_or("file");
             let temporary = parent.join(format!(".{file_name}.zave-tmp"));
-            let written = fs::File::create(&temporary)
-                .and_then(|mut out| {
-                    out.write_all(file.content.as_bytes())
-                        .and_then(|()| out.sync_all())
-                })
+            let written = fs::write(&temporary, file.content.as_bytes())
                 .and_then(|()| fs::rename(&temporary, &target));
             if let Err(error) = written {
                 let _ = fs::remove_file(&temporary);

@@ -24,7 +24,7 @@ pub use contract::{
 pub use diagnostic::{Code, Diagnostic, Diagnostics, Severity, TextStyle};
 pub use manifest::{FileKind, RenderedFile, index_files, to_stream};
 pub use profile::Profile;
-pub use render::{RenderInputs, Rendered, render, render_checked, render_document};
+pub use render::{Plan, RenderInputs, Rendered, plan, render, render_checked, render_document};
 
 /// The version of zave, as recorded in `zave.io/generator-version`.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -226,7 +226,9 @@ pub fn tenant_files(
                 manifest.object.name()
             ),
         };
-        let mut content = header.clone();
+        // Most objects are 1 to 4 KiB of YAML; one allocation is usually enough.
+        let mut content = String::with_capacity(4096);
+        content.push_str(&header);
         write_yaml(&manifest.object, &mut content)?;
         files.push(RenderedFile {
             path: format!("{}/{file_name}", zone_dir(manifest.zone, prefix, name)),

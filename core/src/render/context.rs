@@ -17,7 +17,8 @@ pub const GRPC_PORT: u16 = 50051;
 /// Port metrics are served on (`METRICS_PORT`), named `metrics`.
 pub const METRICS_PORT: u16 = 9090;
 
-/// The inputs of one render, resolved and checked.
+/// The inputs of one render, resolved and checked, with the labels and annotations every object
+/// carries computed once.
 #[derive(Debug, Clone)]
 pub struct Context<'a> {
     /// The contract, with profile defaults and injections applied.
@@ -32,13 +33,54 @@ pub struct Context<'a> {
     pub image: String,
     /// The version label, when given.
     pub version: Option<String>,
-    /// The platform bundle recorded on every object.
-    pub bundle: String,
-    /// The mutations recorded on every object, such as `W002:spec.resources.tier`.
-    pub mutations: String,
+    labels: BTreeMap<String, String>,
+    annotations: BTreeMap<String, String>,
 }
 
-impl Context<'_> {
+impl<'a> Context<'a> {
+    /// Resolves what every object shares. `mutations` are recorded on every object, such as
+    /// `W002:spec.resources.tier`.
+    pub fn new(
+        contract: &'a CheckedContract,
+        profile: &'a Profile,
+        tier: &'a TierSettings,
+        image: String,
+        version: Option<String>,
+        bundle: String,
+        mutations: String,
+    ) -> Context<'a> {
+        let name = contract.name.as_str();
+        let mut labels = selector_labels(name);
+        labels.insert("app.kubernetes.io/part-of".to_owned(), name.to_owned());
+        labels.insert("app.kubernetes.io/managed-by".to_owned(), "zave".to_owned());
+        labels.insert("zave.io/tenant".to_owned(), "true".to_owned());
+        let mut annotations = BTreeMap::from([
+            (
+                "zave.io/contract-hash".to_owned(),
+                contract.hash.to_string(),
+            ),
+            (
+                "zave.io/generator-version".to_owned(),
+                crate::VERSION.to_owned(),
+            ),
+            ("zave.io/platform-bundle".to_owned(), bundle),
+            ("zave.io/profile".to_owned(), profile.name().to_owned()),
+        ]);
+        if !mutations.is_empty() {
+            annotations.insert("zave.io/mutations".to_owned(), mutations);
+        }
+        Context {
+            contract,
+            profile,
+            tier,
+            namespace: profile.spec.namespace_pattern.replace("{name}", name),
+            image,
+            version,
+            labels,
+            annotations,
+        }
+    }
+
     /// The contract's name.
     pub fn name(&self) -> &str {
         &self.contract.name
@@ -51,10 +93,7 @@ impl Context<'_> {
 
     /// The labels a selector uses: only ones no GitOps tool rewrites.
     pub fn selector_labels(&self) -> BTreeMap<String, String> {
-        BTreeMap::from([
-            ("app.kubernetes.io/name".to_owned(), self.name().to_owned()),
-            ("zave.io/workload".to_owned(), self.name().to_owned()),
-        ])
+        selector_labels(self.name())
     }
 
     /// The selector of the workload's pods.
@@ -67,34 +106,12 @@ impl Context<'_> {
 
     /// The labels every object carries.
     pub fn labels(&self) -> BTreeMap<String, String> {
-        let mut labels = self.selector_labels();
-        labels.insert(
-            "app.kubernetes.io/part-of".to_owned(),
-            self.name().to_owned(),
-        );
-        labels.insert("app.kubernetes.io/managed-by".to_owned(), "zave".to_owned());
-        labels.insert("zave.io/tenant".to_owned(), "true".to_owned());
-        labels
+        self.labels.clone()
     }
 
     /// The annotations every object carries.
     pub fn annotations(&self) -> BTreeMap<String, String> {
-        let mut annotations = BTreeMap::from([
-            (
-                "zave.io/contract-hash".to_owned(),
-                self.contract.hash.to_string(),
-            ),
-            (
-                "zave.io/generator-version".to_owned(),
-                crate::VERSION.to_owned(),
-            ),
-            ("zave.io/platform-bundle".to_owned(), self.bundle.clone()),
-            ("zave.io/profile".to_owned(), self.profile.name().to_owned()),
-        ]);
-        if !self.mutations.is_empty() {
-            annotations.insert("zave.io/mutations".to_owned(), self.mutations.clone());
-        }
-        annotations
+        self.annotations.clone()
     }
 
     /// Metadata of an object named `name` in `namespace`, with the common labels and annotations.
@@ -148,4 +165,12 @@ impl Context<'_> {
             self.expand(&self.profile.spec.secrets.key_pattern)
         )
     }
+}
+
+/// The labels a selector of workload `name` uses.
+fn selector_labels(name: &str) -> BTreeMap<String, String> {
+    BTreeMap::from([
+        ("app.kubernetes.io/name".to_owned(), name.to_owned()),
+        ("zave.io/workload".to_owned(), name.to_owned()),
+    ])
 }

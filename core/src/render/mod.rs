@@ -12,6 +12,7 @@ pub(crate) mod secrets;
 mod tenancy;
 mod workload;
 
+use crate::contract::model::Tier;
 use crate::contract::{
     CheckedContract, ContractHash, ValidateOptions, validate, validate_document,
 };
@@ -56,8 +57,7 @@ pub fn render(
     profile: &Profile,
     inputs: RenderInputs<'_>,
 ) -> Result<Rendered, Diagnostics> {
-    let checked = validate(source, options(profile, inputs))?;
-    render_checked(checked, profile, inputs)
+    plan(source, profile, inputs)?.render()
 }
 
 /// Renders an already loaded contract document (data without positions, from a binding).
@@ -67,7 +67,27 @@ pub fn render_document(
     inputs: RenderInputs<'_>,
 ) -> Result<Rendered, Diagnostics> {
     let checked = validate_document(document, options(profile, inputs))?;
-    render_checked(checked, profile, inputs)
+    plan_checked(checked, profile, inputs)?.render()
+}
+
+/// Renders a contract that was validated against this same `profile`.
+pub fn render_checked(
+    checked: CheckedContract,
+    profile: &Profile,
+    inputs: RenderInputs<'_>,
+) -> Result<Rendered, Diagnostics> {
+    plan_checked(checked, profile, inputs)?.render()
+}
+
+/// Checks contract source text under `profile` with CI's inputs, deciding everything a render
+/// decides without building an object: the cheap first pass of a batch.
+pub fn plan<'p>(
+    source: &[u8],
+    profile: &'p Profile,
+    inputs: RenderInputs<'_>,
+) -> Result<Plan<'p>, Diagnostics> {
+    let checked = validate(source, options(profile, inputs))?;
+    plan_checked(checked, profile, inputs)
 }
 
 fn options<'p>(profile: &'p Profile, inputs: RenderInputs<'_>) -> ValidateOptions<'p> {
@@ -77,12 +97,87 @@ fn options<'p>(profile: &'p Profile, inputs: RenderInputs<'_>) -> ValidateOption
     }
 }
 
-/// Renders a contract that was validated against this same `profile`.
-pub fn render_checked(
+/// A contract checked against a profile and CI's inputs, ready to render.
+#[derive(Debug, Clone)]
+pub struct Plan<'p> {
     checked: CheckedContract,
-    profile: &Profile,
+    profile: &'p Profile,
+    image: String,
+    version: Option<String>,
+    bundle: String,
+    findings: Vec<Diagnostic>,
+}
+
+impl Plan<'_> {
+    /// The contract's name.
+    pub fn name(&self) -> &str {
+        &self.checked.name
+    }
+
+    /// The contract's hash.
+    pub fn hash(&self) -> &ContractHash {
+        &self.checked.hash
+    }
+
+    /// The report: mutations and warnings, sorted.
+    pub fn findings(&self) -> &[Diagnostic] {
+        &self.findings
+    }
+
+    /// Builds the objects and writes the tenant's files.
+    pub fn render(self) -> Result<Rendered, Diagnostics> {
+        let Plan {
+            checked,
+            profile,
+            image,
+            version,
+            bundle,
+            findings,
+        } = self;
+        let tiers = &profile.spec.tiers;
+        let tier = match checked.tier {
+            Tier::Small => &tiers.small,
+            Tier::Large => &tiers.large,
+            _ => &tiers.standard,
+        };
+        let ctx = Context::new(
+            &checked,
+            profile,
+            tier,
+            image,
+            version,
+            bundle,
+            mutations(&findings),
+        );
+        let manifests = manifests(&ctx);
+        let about = format!(
+            "contract \"{}\", profile \"{}\"",
+            checked.name,
+            profile.name()
+        );
+        let files = tenant_files(
+            &manifests,
+            &checked.name,
+            &profile.spec.gitops.path_prefix,
+            &about,
+        )
+        .map_err(|error| Diagnostics(vec![emit_failure(&error)]))?;
+        Ok(Rendered {
+            name: checked.name,
+            hash: checked.hash,
+            manifests,
+            files,
+            findings,
+        })
+    }
+}
+
+/// Checks CI's inputs for a contract validated against `profile`.
+fn plan_checked<'p>(
+    checked: CheckedContract,
+    profile: &'p Profile,
     inputs: RenderInputs<'_>,
-) -> Result<Rendered, Diagnostics> {
+) -> Result<Plan<'p>, Diagnostics> {
     let mut findings = checked.findings.clone();
     let mut errors = Vec::new();
     let image = match image::resolve_image(inputs.image, profile, &checked.name) {
@@ -108,42 +203,12 @@ pub fn render_checked(
     if findings.iter().any(Diagnostic::is_error) {
         return Err(Diagnostics(findings));
     }
-    let tier = match checked.tier {
-        crate::contract::model::Tier::Small => &profile.spec.tiers.small,
-        crate::contract::model::Tier::Large => &profile.spec.tiers.large,
-        _ => &profile.spec.tiers.standard,
-    };
-    let ctx = Context {
-        contract: &checked,
+    Ok(Plan {
+        checked,
         profile,
-        tier,
-        namespace: profile
-            .spec
-            .namespace_pattern
-            .replace("{name}", &checked.name),
         image,
         version: inputs.version.map(str::to_owned),
         bundle: inputs.bundle.unwrap_or("unpinned").to_owned(),
-        mutations: mutations(&findings),
-    };
-    let manifests = manifests(&ctx);
-    let about = format!(
-        "contract \"{}\", profile \"{}\"",
-        checked.name,
-        profile.name()
-    );
-    let files = tenant_files(
-        &manifests,
-        &checked.name,
-        &profile.spec.gitops.path_prefix,
-        &about,
-    )
-    .map_err(|error| Diagnostics(vec![emit_failure(&error)]))?;
-    Ok(Rendered {
-        name: checked.name.clone(),
-        hash: checked.hash.clone(),
-        manifests,
-        files,
         findings,
     })
 }

@@ -78,10 +78,29 @@ pub fn check(schema: &CompiledSchema, document: &Node, hints: &dyn Hints) -> Sch
         findings: Vec::new(),
         unknown_keys: Vec::new(),
     };
-    checker.node(schema.json(), document, &Path::root(), document.span);
+    checker.node(schema.json(), document, &Trail::Root, document.span);
     SchemaFindings {
         findings: checker.findings,
         unknown_keys: checker.unknown_keys,
+    }
+}
+
+/// Where the check is in the document, kept on the stack; a [`Path`] is built only for a
+/// finding, so a valid document costs no path allocations.
+#[derive(Clone, Copy)]
+enum Trail<'t> {
+    Root,
+    Key(&'t Trail<'t>, &'t str),
+    Index(&'t Trail<'t>, usize),
+}
+
+impl Trail<'_> {
+    fn path(&self) -> Path {
+        match self {
+            Trail::Root => Path::root(),
+            Trail::Key(parent, key) => parent.path().key(key),
+            Trail::Index(parent, index) => parent.path().index(*index),
+        }
     }
 }
 
@@ -95,7 +114,7 @@ struct Checker<'a> {
 
 impl<'a> Checker<'a> {
     /// Checks one node; `owner` is where a missing key inside it is reported (its own key).
-    fn node(&mut self, schema: &'a Json, node: &Node, path: &Path, owner: Span) {
+    fn node(&mut self, schema: &'a Json, node: &Node, path: &Trail<'_>, owner: Span) {
         let Some(schema) = schema.as_object() else {
             return;
         };
@@ -114,7 +133,7 @@ impl<'a> Checker<'a> {
             if !type_matches(expected, &node.value) {
                 let mut finding = Diagnostic::new(
                     Code::WrongType,
-                    path,
+                    &path.path(),
                     Some(node.span),
                     format!(
                         "expected {}, found {}",
@@ -135,7 +154,7 @@ impl<'a> Checker<'a> {
                 self.count_bounds(schema, items.len(), node, path);
                 if let Some(item_schema) = schema.get("items") {
                     for (index, item) in items.iter().enumerate() {
-                        self.node(item_schema, item, &path.index(index), item.span);
+                        self.node(item_schema, item, &Trail::Index(path, index), item.span);
                     }
                 }
             }
@@ -150,7 +169,13 @@ impl<'a> Checker<'a> {
         self.root.get("$defs")?.get(name)
     }
 
-    fn one_of(&mut self, schema: &Map<String, Json>, allowed: &[&str], node: &Node, path: &Path) {
+    fn one_of(
+        &mut self,
+        schema: &Map<String, Json>,
+        allowed: &[&str],
+        node: &Node,
+        path: &Trail<'_>,
+    ) {
         let Value::String(text) = &node.value else {
             let example = schema
                 .get("default")
@@ -160,7 +185,7 @@ impl<'a> Checker<'a> {
             self.findings.push(
                 Diagnostic::new(
                     Code::WrongType,
-                    path,
+                    &path.path(),
                     Some(node.span),
                     format!(
                         "expected one of {}, found {}",
@@ -187,18 +212,25 @@ impl<'a> Checker<'a> {
             _ => did_you_mean(text, allowed, "allowed"),
         };
         self.findings.push(
-            Diagnostic::new(Code::UnknownValue, path, Some(node.span), message).with_help(help),
+            Diagnostic::new(Code::UnknownValue, &path.path(), Some(node.span), message)
+                .with_help(help),
         );
     }
 
-    fn mapping(&mut self, schema: &'a Map<String, Json>, node: &Node, path: &Path, owner: Span) {
+    fn mapping(
+        &mut self,
+        schema: &'a Map<String, Json>,
+        node: &Node,
+        path: &Trail<'_>,
+        owner: Span,
+    ) {
         let Value::Map(entries) = &node.value else {
             return;
         };
         let properties = schema.get("properties").and_then(Json::as_object);
         let additional = schema.get("additionalProperties");
         for entry in entries {
-            let entry_path = path.key(&entry.key);
+            let entry_path = Trail::Key(path, &entry.key);
             match properties.and_then(|p| p.get(&entry.key)) {
                 Some(property) => self.node(property, &entry.value, &entry_path, entry.key_span),
                 None => match additional {
@@ -208,15 +240,15 @@ impl<'a> Checker<'a> {
                             .unwrap_or_default();
                         let help = self
                             .hints
-                            .unknown_key(&entry_path, &entry.key)
+                            .unknown_key(&entry_path.path(), &entry.key)
                             .unwrap_or_else(|| {
                                 did_you_mean(&entry.key, &known, "keys allowed here")
                             });
-                        self.unknown_keys.push(entry_path.clone());
+                        self.unknown_keys.push(entry_path.path());
                         self.findings.push(
                             Diagnostic::new(
                                 Code::UnknownKey,
-                                &entry_path,
+                                &entry_path.path(),
                                 Some(entry.key_span),
                                 format!("unknown key {}", quote(&entry.key)),
                             )
@@ -235,7 +267,7 @@ impl<'a> Checker<'a> {
             if node.entry(key).is_none() {
                 let mut finding = Diagnostic::new(
                     Code::MissingKey,
-                    &path.key(key),
+                    &Trail::Key(path, key).path(),
                     Some(owner),
                     format!("missing required key \"{key}\""),
                 );
@@ -263,7 +295,13 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn count_bounds(&mut self, schema: &Map<String, Json>, count: usize, node: &Node, path: &Path) {
+    fn count_bounds(
+        &mut self,
+        schema: &Map<String, Json>,
+        count: usize,
+        node: &Node,
+        path: &Trail<'_>,
+    ) {
         let count = count as u64;
         if let Some(min) = schema
             .get("minItems")
@@ -289,7 +327,7 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn string(&mut self, schema: &Map<String, Json>, text: &str, node: &Node, path: &Path) {
+    fn string(&mut self, schema: &Map<String, Json>, text: &str, node: &Node, path: &Trail<'_>) {
         let length = text.chars().count() as u64;
         let mut problems = Vec::new();
         if let Some(min) = schema
@@ -324,7 +362,7 @@ impl<'a> Checker<'a> {
         }
         let mut finding = Diagnostic::new(
             Code::InvalidFormat,
-            path,
+            &path.path(),
             Some(node.span),
             format!(
                 "value {} is not valid: {}",
@@ -334,7 +372,7 @@ impl<'a> Checker<'a> {
         );
         let help = self
             .hints
-            .invalid_format(path, text)
+            .invalid_format(&path.path(), text)
             .or_else(|| description(schema));
         if let Some(help) = help {
             finding = finding.with_help(help);
@@ -342,7 +380,7 @@ impl<'a> Checker<'a> {
         self.findings.push(finding);
     }
 
-    fn number(&mut self, schema: &Map<String, Json>, node: &Node, path: &Path) {
+    fn number(&mut self, schema: &Map<String, Json>, node: &Node, path: &Trail<'_>) {
         let number = match node.value {
             Value::Int(i) => i as f64,
             Value::Float(f) => f,
@@ -372,10 +410,10 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn format_error(&mut self, path: &Path, node: &Node, message: String) {
+    fn format_error(&mut self, path: &Trail<'_>, node: &Node, message: String) {
         self.findings.push(Diagnostic::new(
             Code::InvalidFormat,
-            path,
+            &path.path(),
             Some(node.span),
             message,
         ));
