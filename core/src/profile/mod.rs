@@ -37,16 +37,18 @@ struct ProfileHints;
 impl Hints for ProfileHints {}
 
 impl Profile {
-    /// A built-in profile by name (`kind`, `linode`, `aws`).
+    /// A built-in profile by name (`kind`, `linode`, `aws`), parsed on first use.
     pub fn builtin(name: &str) -> Option<&'static Profile> {
-        static LOADED: OnceLock<Vec<Profile>> = OnceLock::new();
-        let loaded = LOADED.get_or_init(|| {
-            BUILTIN_PROFILES
-                .iter()
-                .filter_map(|(_, source)| Profile::from_yaml(source.as_bytes()).ok())
-                .collect()
-        });
-        loaded.iter().find(|profile| profile.metadata.name == name)
+        static LOADED: [OnceLock<Option<Profile>>; BUILTIN_PROFILES.len()] =
+            [const { OnceLock::new() }; BUILTIN_PROFILES.len()];
+        let index = BUILTIN_PROFILES
+            .iter()
+            .position(|(builtin, _)| *builtin == name)?;
+        let (_, source) = BUILTIN_PROFILES[index];
+        LOADED
+            .get(index)?
+            .get_or_init(|| Profile::from_yaml(source.as_bytes()).ok())
+            .as_ref()
     }
 
     /// The YAML source of a built-in profile, as `zave profile show` prints it.
