@@ -1,6 +1,7 @@
 //! `zave`: the command-line surface of the zave core, for people and CI.
 
 mod diff;
+mod explain;
 mod input;
 mod profile_arg;
 mod render;
@@ -44,6 +45,9 @@ enum Command {
     Render(render::RenderArgs),
     /// Show what a contract becomes under two profiles, or against the tree on disk.
     Diff(diff::DiffArgs),
+    /// For each rendered object, which contract field, profile setting, input, default or
+    /// convention produced each part.
+    Explain(explain::ExplainArgs),
     /// List or print the built-in profiles.
     #[command(subcommand)]
     Profile(ProfileCommand),
@@ -94,6 +98,7 @@ fn main() -> ExitCode {
         } => validate(&files, profile.as_deref(), format, strict),
         Command::Render(args) => render::run(&args),
         Command::Diff(args) => diff::run(&args),
+        Command::Explain(args) => explain::run(&args),
         Command::Profile(ProfileCommand::List) => {
             let list: String = zave::profile::BUILTIN_PROFILES
                 .iter()

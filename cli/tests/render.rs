@@ -373,3 +373,67 @@ fn profiles_are_listed_and_printable() {
     assert!(text(&shown.stdout).contains("requiredCapabilities: [metrics]"));
     assert_eq!(zave(&["profile", "show", "gke"]).status.code(), Some(2));
 }
+
+#[test]
+fn explain_names_the_origin_of_each_part() {
+    let output = zave(&[
+        "explain",
+        &fixture("platform/oracle.yaml"),
+        "deployment/oracle",
+        "--profile",
+        "aws",
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let explained = text(&output.stdout);
+    assert!(explained.starts_with("Deployment/oracle\n"), "{explained}");
+    assert!(
+        explained.contains("  spec.replicas\n    profile    aws: spec.availability.autoscaling"),
+        "{explained}"
+    );
+    assert!(
+        explained.contains("    mutation   W003: capability metrics injected"),
+        "{explained}"
+    );
+    assert!(
+        explained.contains("    mutation   W002: spec.resources.tier defaulted to standard"),
+        "{explained}"
+    );
+    assert!(
+        !explained.contains("(PORT)"),
+        "a worker has no HTTP port: {explained}"
+    );
+    assert!(
+        !explained.contains("NetworkPolicy/"),
+        "the filter keeps one object"
+    );
+
+    let with_image = zave(&[
+        "explain",
+        &fixture("platform/mia.yaml"),
+        "deployment",
+        "--profile",
+        "kind",
+        "--image",
+        "localhost:5001/mia:1.0",
+    ]);
+    assert!(text(&with_image.stdout).contains("    input      --image\n"));
+    let json = zave(&[
+        "explain",
+        &fixture("platform/mia.yaml"),
+        "--profile",
+        "kind",
+        "--json",
+    ]);
+    let parsed: serde_json::Value = serde_json::from_slice(&json.stdout).expect("JSON");
+    assert!(
+        parsed
+            .as_array()
+            .is_some_and(|all| all.iter().any(|e| e["object"] == "Application/mia"))
+    );
+    assert_eq!(
+        zave(&["explain", &fixture("platform/mia.yaml"), "cronjob/mia"])
+            .status
+            .code(),
+        Some(2)
+    );
+}

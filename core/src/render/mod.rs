@@ -4,6 +4,7 @@
 mod capabilities;
 pub(crate) mod context;
 pub mod custom;
+pub mod explain;
 mod gitops;
 mod image;
 mod network;
@@ -124,50 +125,49 @@ impl Plan<'_> {
         &self.findings
     }
 
-    /// Builds the objects and writes the tenant's files.
-    pub fn render(self) -> Result<Rendered, Diagnostics> {
-        let Plan {
-            checked,
-            profile,
-            image,
-            version,
-            bundle,
-            findings,
-        } = self;
-        let tiers = &profile.spec.tiers;
-        let tier = match checked.tier {
+    /// For each object the render would build, where each part comes from.
+    pub fn explain(&self) -> Vec<explain::Explanation> {
+        let ctx = self.context();
+        explain::explain(&ctx, &manifests(&ctx), &self.findings)
+    }
+
+    fn context(&self) -> Context<'_> {
+        let tiers = &self.profile.spec.tiers;
+        let tier = match self.checked.tier {
             Tier::Small => &tiers.small,
             Tier::Large => &tiers.large,
             _ => &tiers.standard,
         };
-        let ctx = Context::new(
-            &checked,
-            profile,
+        Context::new(
+            &self.checked,
+            self.profile,
             tier,
-            image,
-            version,
-            bundle,
-            mutations(&findings),
-        );
+            self.image.clone(),
+            self.version.clone(),
+            self.bundle.clone(),
+            mutations(&self.findings),
+        )
+    }
+
+    /// Builds the objects and writes the tenant's files.
+    pub fn render(self) -> Result<Rendered, Diagnostics> {
+        let ctx = self.context();
         let manifests = manifests(&ctx);
         let about = format!(
             "contract \"{}\", profile \"{}\"",
-            checked.name,
-            profile.name()
+            self.checked.name,
+            self.profile.name()
         );
-        let files = tenant_files(
-            &manifests,
-            &checked.name,
-            &profile.spec.gitops.path_prefix,
-            &about,
-        )
-        .map_err(|error| Diagnostics(vec![emit_failure(&error)]))?;
+        let prefix = &self.profile.spec.gitops.path_prefix;
+        let files = tenant_files(&manifests, &self.checked.name, prefix, &about)
+            .map_err(|error| Diagnostics(vec![emit_failure(&error)]))?;
+        drop(ctx);
         Ok(Rendered {
-            name: checked.name,
-            hash: checked.hash,
+            name: self.checked.name,
+            hash: self.checked.hash,
             manifests,
             files,
-            findings,
+            findings: self.findings,
         })
     }
 }
