@@ -8,7 +8,7 @@ use clap::Args;
 use zave::RenderInputs;
 use zave::render::explain::{Explanation, Origin};
 
-use crate::profile_arg::{ProfileArg, ProfileError};
+use crate::profile_arg::ProfileArg;
 use crate::{EXIT_USAGE, input};
 
 /// Arguments of `zave explain`.
@@ -32,16 +32,9 @@ pub struct ExplainArgs {
 
 /// Runs `zave explain`.
 pub fn run(args: &ExplainArgs) -> ExitCode {
-    let profile = match args.profile.load() {
+    let profile = match args.profile.load_or_report() {
         Ok(profile) => profile,
-        Err(ProfileError::Usage(message)) => {
-            eprintln!("zave: {message}");
-            return ExitCode::from(EXIT_USAGE);
-        }
-        Err(ProfileError::Invalid(text)) => {
-            eprint!("{text}");
-            return ExitCode::FAILURE;
-        }
+        Err(status) => return status,
     };
     let input = match input::read(&args.contract) {
         Ok(input) => input,

@@ -32,6 +32,21 @@ pub enum ProfileError {
 }
 
 impl ProfileArg {
+    /// Loads the chosen profile, or reports why it cannot be had and gives the exit status:
+    /// 2 for a usage error, 1 for an invalid profile file.
+    pub fn load_or_report(&self) -> Result<Profile, std::process::ExitCode> {
+        self.load().map_err(|error| match error {
+            ProfileError::Usage(message) => {
+                eprintln!("zave: {message}");
+                std::process::ExitCode::from(crate::EXIT_USAGE)
+            }
+            ProfileError::Invalid(text) => {
+                eprint!("{text}");
+                std::process::ExitCode::FAILURE
+            }
+        })
+    }
+
     /// Loads the chosen profile.
     pub fn load(&self) -> Result<Profile, ProfileError> {
         if let Some(path) = &self.profile_file {

@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use zave::manifest::{applications_dir, platform_dir, tenant_folders, workload_dir};
 use zave::{Profile, RenderInputs, Rendered, RenderedFile};
 
-use crate::profile_arg::{ProfileArg, ProfileError};
+use crate::profile_arg::ProfileArg;
 use crate::report::{self, FileResult, Format};
 use crate::tree::{Difference, Tree};
 use crate::{EXIT_USAGE, input};
@@ -59,16 +59,9 @@ pub fn run(args: &RenderArgs) -> ExitCode {
         eprintln!("zave: --image names the image of one contract; render one contract with it");
         return ExitCode::from(EXIT_USAGE);
     }
-    let profile = match args.profile.load() {
+    let profile = match args.profile.load_or_report() {
         Ok(profile) => profile,
-        Err(ProfileError::Usage(message)) => {
-            eprintln!("zave: {message}");
-            return ExitCode::from(EXIT_USAGE);
-        }
-        Err(ProfileError::Invalid(text)) => {
-            eprint!("{text}");
-            return ExitCode::FAILURE;
-        }
+        Err(status) => return status,
     };
     let inputs = RenderInputs {
         image: args.image.as_deref(),

@@ -36,13 +36,7 @@ impl FileResult {
             Ok(checked) => (true, Some(checked.hash.to_string()), checked.findings),
             Err(Diagnostics(findings)) => (false, None, findings),
         };
-        FileResult {
-            file: input.name,
-            valid,
-            contract_hash,
-            diagnostics,
-            source: String::from_utf8_lossy(&input.bytes).into_owned(),
-        }
+        FileResult::from_findings(input, valid, contract_hash, diagnostics)
     }
 
     /// Records findings that came from another command (such as a render).
