@@ -33,6 +33,12 @@ fn render_into(out: &Path, contracts: &[&str], extra: &[&str]) -> Output {
     zave(&args)
 }
 
+/// Renders `contracts` into `out` under the kind profile and requires success.
+fn render_ok(out: &Path, contracts: &[&str]) {
+    let output = render_into(out, contracts, &[]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+}
+
 const PREFIX: &str = "clusters/kind";
 
 #[test]
@@ -97,16 +103,7 @@ fn a_written_tree_passes_the_check_and_a_second_render_changes_nothing() {
 #[test]
 fn the_check_lists_added_changed_and_removed_files() {
     let dir = tempfile::tempdir().expect("temporary folder");
-    assert_eq!(
-        render_into(
-            dir.path(),
-            &["platform/mia.yaml", "platform/panchito.yaml"],
-            &[]
-        )
-        .status
-        .code(),
-        Some(0)
-    );
+    render_ok(dir.path(), &["platform/mia.yaml", "platform/panchito.yaml"]);
     let root = dir.path().join(PREFIX);
     fs::remove_file(root.join("tenants/mia/service-mia.yaml")).expect("removed");
     let ingress = root.join("tenants/mia/ingress-mia.yaml");
@@ -146,25 +143,11 @@ fn the_check_lists_added_changed_and_removed_files() {
 #[test]
 fn stale_generated_files_are_pruned_and_foreign_files_kept() {
     let dir = tempfile::tempdir().expect("temporary folder");
-    assert_eq!(
-        render_into(
-            dir.path(),
-            &["platform/mia.yaml", "platform/panchito.yaml"],
-            &[]
-        )
-        .status
-        .code(),
-        Some(0)
-    );
+    render_ok(dir.path(), &["platform/mia.yaml", "platform/panchito.yaml"]);
     let root = dir.path().join(PREFIX);
     let foreign = root.join("tenants/panchito/NOTES.md");
     fs::write(&foreign, "kept by hand\n").expect("foreign file");
-    assert_eq!(
-        render_into(dir.path(), &["platform/mia.yaml"], &[])
-            .status
-            .code(),
-        Some(0)
-    );
+    render_ok(dir.path(), &["platform/mia.yaml"]);
     assert!(
         !root
             .join("tenants/panchito/deployment-panchito.yaml")
@@ -335,12 +318,7 @@ fn diff_shows_what_changes_between_profiles() {
 #[test]
 fn diff_against_the_tree_on_disk() {
     let dir = tempfile::tempdir().expect("temporary folder");
-    assert_eq!(
-        render_into(dir.path(), &["platform/mia.yaml"], &[])
-            .status
-            .code(),
-        Some(0)
-    );
+    render_ok(dir.path(), &["platform/mia.yaml"]);
     let out = dir.path().to_string_lossy().into_owned();
     let clean = zave(&[
         "diff",

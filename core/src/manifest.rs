@@ -284,10 +284,9 @@ fn kustomization(dir: &str, resources: &[String], header: &str) -> Result<Render
 /// Flux) and `platform/argocd/applications/`. `names` must be sorted and unique.
 pub fn index_files(names: &[String], prefix: &str) -> Result<Vec<RenderedFile>, EmitError> {
     let header = header(&format!("index of {} tenants", names.len()));
-    let tenants: Vec<String> = names.iter().map(|name| name.to_owned()).collect();
     let applications: Vec<String> = names.iter().map(|name| format!("{name}.yaml")).collect();
     Ok(vec![
-        kustomization(&tenant_folders(prefix)[0], &tenants, &header)?,
+        kustomization(&tenant_folders(prefix)[0], names, &header)?,
         kustomization(&applications_dir(prefix), &applications, &header)?,
     ])
 }

@@ -811,57 +811,30 @@ impl<'a> SeqSer<'a> {
     }
 }
 
-impl ser::SerializeSeq for SeqSer<'_> {
-    type Ok = ();
-    type Error = EmitError;
+/// Sequences, tuples, tuple structs and tuple variants are all written as a list.
+macro_rules! list_serializer {
+    ($($trait:ident :: $method:ident),*) => {$(
+        impl ser::$trait for SeqSer<'_> {
+            type Ok = ();
+            type Error = EmitError;
 
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), EmitError> {
-        self.item(value)
-    }
+            fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), EmitError> {
+                self.item(value)
+            }
 
-    fn end(self) -> Result<(), EmitError> {
-        self.finish()
-    }
+            fn end(self) -> Result<(), EmitError> {
+                self.finish()
+            }
+        }
+    )*};
 }
 
-impl ser::SerializeTuple for SeqSer<'_> {
-    type Ok = ();
-    type Error = EmitError;
-
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), EmitError> {
-        self.item(value)
-    }
-
-    fn end(self) -> Result<(), EmitError> {
-        self.finish()
-    }
-}
-
-impl ser::SerializeTupleStruct for SeqSer<'_> {
-    type Ok = ();
-    type Error = EmitError;
-
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), EmitError> {
-        self.item(value)
-    }
-
-    fn end(self) -> Result<(), EmitError> {
-        self.finish()
-    }
-}
-
-impl ser::SerializeTupleVariant for SeqSer<'_> {
-    type Ok = ();
-    type Error = EmitError;
-
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), EmitError> {
-        self.item(value)
-    }
-
-    fn end(self) -> Result<(), EmitError> {
-        self.finish()
-    }
-}
+list_serializer!(
+    SerializeSeq::serialize_element,
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field,
+    SerializeTupleVariant::serialize_field
+);
 
 /// Serializes the entries of a mapping (also structs and struct variants).
 struct MapSer<'a> {
@@ -932,39 +905,29 @@ impl ser::SerializeMap for MapSer<'_> {
     }
 }
 
-impl ser::SerializeStruct for MapSer<'_> {
-    type Ok = ();
-    type Error = EmitError;
+/// Structs and struct variants are both written as a mapping.
+macro_rules! struct_serializer {
+    ($($trait:ident),*) => {$(
+        impl ser::$trait for MapSer<'_> {
+            type Ok = ();
+            type Error = EmitError;
 
-    fn serialize_field<T: Serialize + ?Sized>(
-        &mut self,
-        key: &'static str,
-        value: &T,
-    ) -> Result<(), EmitError> {
-        self.field(key, value)
-    }
+            fn serialize_field<T: Serialize + ?Sized>(
+                &mut self,
+                key: &'static str,
+                value: &T,
+            ) -> Result<(), EmitError> {
+                self.field(key, value)
+            }
 
-    fn end(self) -> Result<(), EmitError> {
-        self.finish()
-    }
+            fn end(self) -> Result<(), EmitError> {
+                self.finish()
+            }
+        }
+    )*};
 }
 
-impl ser::SerializeStructVariant for MapSer<'_> {
-    type Ok = ();
-    type Error = EmitError;
-
-    fn serialize_field<T: Serialize + ?Sized>(
-        &mut self,
-        key: &'static str,
-        value: &T,
-    ) -> Result<(), EmitError> {
-        self.field(key, value)
-    }
-
-    fn end(self) -> Result<(), EmitError> {
-        self.finish()
-    }
-}
+struct_serializer!(SerializeStruct, SerializeStructVariant);
 
 /// Serializes a map key: strings, and integers, booleans and chars as their string form.
 struct KeySer<'a> {

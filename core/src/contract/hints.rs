@@ -1,5 +1,6 @@
 //! Contract-specific help for stage 1: fields the platform derives, and corrected names.
 
+use super::model::NAME_MAX_LENGTH;
 use crate::document::{Path, PathSegment};
 use crate::schema::Hints;
 
@@ -63,15 +64,17 @@ impl Hints for ContractHints {
         if !is_name {
             return None;
         }
-        let rule = "a name is 1 to 40 characters: lower-case letters, digits and '-', starting with a letter and ending with a letter or digit";
+        let rule = format!(
+            "a name is 1 to {NAME_MAX_LENGTH} characters: lower-case letters, digits and '-', starting with a letter and ending with a letter or digit"
+        );
         Some(match suggest_name(value) {
             Some(name) if name != value => format!("{rule}; did you mean \"{name}\"?"),
-            _ => rule.to_owned(),
+            _ => rule,
         })
     }
 }
 
-/// The closest valid name: lower case, other characters as `-`, trimmed to 40 characters.
+/// The closest valid name: lower case, other characters as `-`, trimmed to the longest name.
 pub fn suggest_name(value: &str) -> Option<String> {
     let mut name = String::new();
     for c in value.trim().chars().flat_map(char::to_lowercase) {
@@ -85,7 +88,8 @@ pub fn suggest_name(value: &str) -> Option<String> {
         }
     }
     let name = name.trim_start_matches(|c: char| !c.is_ascii_lowercase());
-    let name: String = name.chars().take(40).collect();
+    let longest = usize::try_from(NAME_MAX_LENGTH).unwrap_or(usize::MAX);
+    let name: String = name.chars().take(longest).collect();
     let name = name.trim_end_matches('-');
     (!name.is_empty()).then(|| name.to_owned())
 }

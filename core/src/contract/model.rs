@@ -34,16 +34,18 @@ pub enum ContractKind {
     Workload,
 }
 
+/// The grammar of a name (of a workload or a profile): an RFC 1123 label.
+pub const NAME_PATTERN: &str = r"^[a-z]([a-z0-9-]*[a-z0-9])?$";
+/// The longest name: 40 characters leave room for derived names such as `ns-<name>`.
+pub const NAME_MAX_LENGTH: u32 = 40;
+
 /// Identity of the workload, as a mapping with one key: `{name: payments-api}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Metadata {
     /// The workload's name: an RFC 1123 label of 1 to 40 characters (lower-case letters, digits
     /// and `-`, starting with a letter), leaving room for derived names such as `ns-<name>`.
-    #[schemars(
-        regex(pattern = r"^[a-z]([a-z0-9-]*[a-z0-9])?$"),
-        length(min = 1, max = 40)
-    )]
+    #[schemars(regex(pattern = NAME_PATTERN), length(min = 1, max = NAME_MAX_LENGTH))]
     pub name: String,
 }
 

@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::contract::model::{ApiVersion, CapabilityName, Engine, Exposure, Tier};
+use crate::contract::model::{
+    ApiVersion, CapabilityName, Engine, Exposure, NAME_MAX_LENGTH, NAME_PATTERN, Tier,
+};
 
 /// An environment profile: everything a render needs to know about where a workload runs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -34,10 +36,7 @@ pub enum ProfileKind {
 #[serde(deny_unknown_fields)]
 pub struct ProfileMetadata {
     /// The profile's name, recorded on every object as `zave.io/profile`.
-    #[schemars(
-        regex(pattern = r"^[a-z]([a-z0-9-]*[a-z0-9])?$"),
-        length(min = 1, max = 40)
-    )]
+    #[schemars(regex(pattern = NAME_PATTERN), length(min = 1, max = NAME_MAX_LENGTH))]
     pub name: String,
 }
 

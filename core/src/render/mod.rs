@@ -174,11 +174,11 @@ impl Plan<'_> {
 
 /// Checks CI's inputs for a contract validated against `profile`.
 fn plan_checked<'p>(
-    checked: CheckedContract,
+    mut checked: CheckedContract,
     profile: &'p Profile,
     inputs: RenderInputs<'_>,
 ) -> Result<Plan<'p>, Diagnostics> {
-    let mut findings = checked.findings.clone();
+    let mut findings = std::mem::take(&mut checked.findings);
     let mut errors = Vec::new();
     let image = match image::resolve_image(inputs.image, profile, &checked.name) {
         Ok((image, finding)) => {
