@@ -177,7 +177,10 @@ fn check_all(
         return Err(ExitCode::from(EXIT_USAGE));
     }
     if failed {
-        let _ = writeln!(stderr, "zave: nothing was rendered: fix the errors above");
+        // With --format json standard error stays one JSON document; the exit status says it.
+        if args.format != Format::Json {
+            let _ = writeln!(stderr, "zave: nothing was rendered: fix the errors above");
+        }
         return Err(ExitCode::FAILURE);
     }
     Ok(names)
