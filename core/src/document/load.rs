@@ -338,7 +338,7 @@ fn count_nodes(node: &Node) -> usize {
     }
 }
 
-fn too_deep(at: Span) -> Diagnostic {
+pub(super) fn too_deep(at: Span) -> Diagnostic {
     Diagnostic::new(
         Code::TooDeep,
         &Path::root(),

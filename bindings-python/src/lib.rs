@@ -1,0 +1,230 @@
+//! The native half of the `zave` Python package: it converts values and hands the core's
+//! outcomes back as plain data. Exceptions, `Diagnostic` and `Render` are Python classes in
+//! `python/zave/`, which raise from what these functions return.
+
+mod source;
+
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use pyo3::types::PyList;
+use zave::{Diagnostic, Diagnostics, RenderInputs, TextStyle};
+
+use source::Source;
+
+/// The core's findings as JSON text, the one form diagnostics cross the boundary in.
+fn findings_json(findings: &[Diagnostic]) -> String {
+    serde_json::to_string(findings).unwrap_or_else(|_| "[]".to_owned())
+}
+
+/// A refusal: the findings, and their text as the CLI prints it.
+type Refusal = (String, String);
+
+fn refusal(findings: Vec<Diagnostic>, file_name: &str, source: &Source<'_>) -> Refusal {
+    let json = findings_json(&findings);
+    let text = Diagnostics(findings).to_text(file_name, source.text().as_deref(), TextStyle::Plain);
+    (json, text)
+}
+
+/// A loaded profile: a built-in one, or one read from YAML.
+#[pyclass(frozen, module = "zave._native", name = "NativeProfile")]
+struct NativeProfile {
+    profile: std::sync::Arc<zave::Profile>,
+    source: String,
+}
+
+#[pymethods]
+impl NativeProfile {
+    /// The profile's name.
+    #[getter]
+    fn name(&self) -> &str {
+        self.profile.name()
+    }
+
+    /// The YAML the profile was read from.
+    #[getter]
+    fn source(&self) -> &str {
+        &self.source
+    }
+}
+
+/// The built-in profile called `name`, or `None`.
+#[pyfunction]
+fn builtin_profile(name: &str) -> Option<NativeProfile> {
+    let profile = zave::Profile::builtin(name)?;
+    let source = zave::Profile::builtin_source(name)?;
+    Some(NativeProfile {
+        profile: std::sync::Arc::new(profile.clone()),
+        source: source.to_owned(),
+    })
+}
+
+/// The names of the built-in profiles, in the order `zave profile list` gives.
+#[pyfunction]
+fn builtin_profile_names() -> Vec<&'static str> {
+    zave::profile::BUILTIN_PROFILES
+        .iter()
+        .map(|(name, _)| *name)
+        .collect()
+}
+
+/// Reads a profile: `(profile, None)` or `(None, (findings_json, text))`.
+#[pyfunction]
+fn profile_from_yaml(
+    source: &[u8],
+    file_name: &str,
+) -> (Option<NativeProfile>, Option<Refusal>) {
+    match zave::Profile::from_yaml(source) {
+        Ok(profile) => (
+            Some(NativeProfile {
+                profile: std::sync::Arc::new(profile),
+                source: String::from_utf8_lossy(source).into_owned(),
+            }),
+            None,
+        ),
+        Err(Diagnostics(findings)) => (None, Some(refusal(findings, file_name, &Source::Text(source)))),
+    }
+}
+
+/// Validates a contract: `(valid, findings_json, text)`; the text is the CLI's human form of
+/// the findings.
+#[pyfunction]
+#[pyo3(signature = (source, file_name, profile, strict))]
+fn validate(
+    py: Python<'_>,
+    source: &Bound<'_, PyAny>,
+    file_name: &str,
+    profile: Option<&NativeProfile>,
+    strict: bool,
+) -> PyResult<(bool, String, String)> {
+    let source = Source::extract(source)?;
+    let profile = profile.map(|p| p.profile.as_ref());
+    let options = zave::ValidateOptions { strict, profile };
+    let outcome = py.detach(|| source.validate(options));
+    Ok(match outcome {
+        Ok(checked) => {
+            let (json, text) = refusal(checked.findings, file_name, &source);
+            (true, json, text)
+        }
+        Err(Diagnostics(findings)) => {
+            let (json, text) = refusal(findings, file_name, &source);
+            (false, json, text)
+        }
+    })
+}
+
+/// Renders a contract: `(render, None)` or `(None, (findings_json, text))`. The GIL is
+/// released while the core works.
+#[pyfunction]
+#[pyo3(signature = (source, file_name, profile, image, version, bundle, strict))]
+#[allow(clippy::too_many_arguments, reason = "mirrors the keyword arguments of zave.render")]
+fn render(
+    py: Python<'_>,
+    source: &Bound<'_, PyAny>,
+    file_name: &str,
+    profile: &NativeProfile,
+    image: Option<&str>,
+    version: Option<&str>,
+    bundle: Option<&str>,
+    strict: bool,
+) -> PyResult<(Option<NativeRender>, Option<Refusal>)> {
+    let source = Source::extract(source)?;
+    let inputs = RenderInputs {
+        image,
+        version,
+        bundle,
+        strict,
+    };
+    let outcome = py.detach(|| source.render(&profile.profile, inputs));
+    Ok(match outcome {
+        Ok(rendered) => (Some(NativeRender { rendered }), None),
+        Err(Diagnostics(findings)) => (None, Some(refusal(findings, file_name, &source))),
+    })
+}
+
+/// A finished render, kept native until Python asks for a part of it.
+#[pyclass(frozen, module = "zave._native", name = "NativeRender")]
+struct NativeRender {
+    rendered: zave::Rendered,
+}
+
+#[pymethods]
+impl NativeRender {
+    /// The contract's name.
+    #[getter]
+    fn name(&self) -> &str {
+        &self.rendered.name
+    }
+
+    /// The contract hash, `sha256:<hex>`.
+    #[getter]
+    fn contract_hash(&self) -> &str {
+        self.rendered.hash.as_str()
+    }
+
+    /// The tenant's files as `(path, text)` pairs, in tree order.
+    fn files<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        PyList::new(
+            py,
+            self.rendered
+                .files
+                .iter()
+                .map(|file| (file.path.as_str(), file.content.as_str())),
+        )
+    }
+
+    /// Every file as one YAML stream, as `zave render` prints it.
+    fn to_yaml(&self) -> String {
+        zave::to_stream(&self.rendered.files)
+    }
+
+    /// The objects as a JSON array, in the one order.
+    fn objects_json(&self) -> PyResult<String> {
+        let objects: Vec<_> = self.rendered.manifests.iter().map(|m| &m.object).collect();
+        serde_json::to_string(&objects).map_err(|e| PyValueError::new_err(e.to_string()))
+    }
+
+    /// The report (mutations and warnings) as JSON.
+    fn findings_json(&self) -> String {
+        findings_json(&self.rendered.findings)
+    }
+}
+
+/// The contract hash of a source: `(hash, None)` or `(None, (findings_json, text))`.
+#[pyfunction]
+fn contract_hash(
+    source: &Bound<'_, PyAny>,
+    file_name: &str,
+) -> PyResult<(Option<String>, Option<Refusal>)> {
+    let source = Source::extract(source)?;
+    Ok(match source.document() {
+        Ok(document) => (Some(zave::ContractHash::of(&document).to_string()), None),
+        Err(finding) => (None, Some(refusal(vec![finding], file_name, &source))),
+    })
+}
+
+/// The JSON Schema of `"contract"` or `"profile"`, as JSON text; `None` for another kind.
+#[pyfunction]
+fn schema(kind: &str) -> Option<String> {
+    let schema = match kind {
+        "contract" => zave::contract_schema(),
+        "profile" => zave::profile::profile_schema(),
+        _ => return None,
+    };
+    Some(zave::schema::to_pretty_json(schema))
+}
+
+/// The `zave._native` module.
+#[pymodule]
+fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
+    module.add("VERSION", zave::VERSION)?;
+    module.add_class::<NativeProfile>()?;
+    module.add_class::<NativeRender>()?;
+    module.add_function(wrap_pyfunction!(builtin_profile, module)?)?;
+    module.add_function(wrap_pyfunction!(builtin_profile_names, module)?)?;
+    module.add_function(wrap_pyfunction!(profile_from_yaml, module)?)?;
+    module.add_function(wrap_pyfunction!(validate, module)?)?;
+    module.add_function(wrap_pyfunction!(render, module)?)?;
+    module.add_function(wrap_pyfunction!(contract_hash, module)?)?;
+    module.add_function(wrap_pyfunction!(schema, module)?)?;
+    Ok(())
+}
