@@ -92,6 +92,19 @@ proptest! {
     }
 
     #[test]
+    fn data_without_positions_renders_the_bytes_its_text_does(contract in valid_contract()) {
+        let document = zave::document::from_json(&contract).expect("a generated contract is shallow");
+        for profile in PROFILES {
+            let from_text = render(&contract, profile).map(|r| r.files);
+            let builtin = Profile::builtin(profile).expect("built-in profile");
+            let from_data = zave::render_document(&document, builtin, RenderInputs::default())
+                .ok()
+                .map(|r| r.files);
+            prop_assert_eq!(from_text, from_data);
+        }
+    }
+
+    #[test]
     fn environment_secrets_and_ports_are_portable(contract in valid_contract()) {
         let renders: Vec<(&str, Rendered)> = PROFILES
             .iter()

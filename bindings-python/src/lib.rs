@@ -69,10 +69,7 @@ fn builtin_profile_names() -> Vec<&'static str> {
 
 /// Reads a profile: `(profile, None)` or `(None, (findings_json, text))`.
 #[pyfunction]
-fn profile_from_yaml(
-    source: &[u8],
-    file_name: &str,
-) -> (Option<NativeProfile>, Option<Refusal>) {
+fn profile_from_yaml(source: &[u8], file_name: &str) -> (Option<NativeProfile>, Option<Refusal>) {
     match zave::Profile::from_yaml(source) {
         Ok(profile) => (
             Some(NativeProfile {
@@ -81,7 +78,10 @@ fn profile_from_yaml(
             }),
             None,
         ),
-        Err(Diagnostics(findings)) => (None, Some(refusal(findings, file_name, &Source::Text(source)))),
+        Err(Diagnostics(findings)) => (
+            None,
+            Some(refusal(findings, file_name, &Source::Text(source))),
+        ),
     }
 }
 
@@ -116,7 +116,10 @@ fn validate(
 /// released while the core works.
 #[pyfunction]
 #[pyo3(signature = (source, file_name, profile, image, version, bundle, strict))]
-#[allow(clippy::too_many_arguments, reason = "mirrors the keyword arguments of zave.render")]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "mirrors the keyword arguments of zave.render"
+)]
 fn render(
     py: Python<'_>,
     source: &Bound<'_, PyAny>,

@@ -62,7 +62,11 @@ impl<'a> Source<'a> {
     }
 
     /// The core's render.
-    pub fn render(&self, profile: &Profile, inputs: RenderInputs<'_>) -> Result<Rendered, Diagnostics> {
+    pub fn render(
+        &self,
+        profile: &Profile,
+        inputs: RenderInputs<'_>,
+    ) -> Result<Rendered, Diagnostics> {
         match self {
             Source::Text(bytes) => zave::render(bytes, profile, inputs),
             Source::Data(_) => zave::render_document(&self.loaded()?, profile, inputs),
@@ -70,7 +74,8 @@ impl<'a> Source<'a> {
     }
 
     fn loaded(&self) -> Result<Node, Diagnostics> {
-        self.document().map_err(|finding| Diagnostics(vec![finding]))
+        self.document()
+            .map_err(|finding| Diagnostics(vec![finding]))
     }
 }
 

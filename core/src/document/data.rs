@@ -59,7 +59,10 @@ mod tests {
     fn data_becomes_a_document_without_positions() {
         let document = from_json(&json!({"metadata": {"name": "web"}, "n": [1, 2.5, null]}))
             .expect("shallow data");
-        assert_eq!(document.to_json(), json!({"metadata": {"name": "web"}, "n": [1, 2.5, null]}));
+        assert_eq!(
+            document.to_json(),
+            json!({"metadata": {"name": "web"}, "n": [1, 2.5, null]})
+        );
         assert_eq!(document.span, Span::default());
     }
 

@@ -226,12 +226,18 @@ fn manifests(ctx: &Context<'_>) -> Vec<Manifest> {
     manifests
 }
 
-/// The mutations recorded on every object: `W002:spec.resources.tier,W004:image`.
+/// The mutations recorded on every object, by code then path, so the annotation does not
+/// depend on where (or whether) the source had positions: `W002:spec.resources.tier,W004:image`.
 fn mutations(findings: &[Diagnostic]) -> String {
-    findings
+    let mut mutations: Vec<(Code, &str)> = findings
         .iter()
         .filter(|f| f.code.stage() == "mutation")
-        .map(|f| format!("{}:{}", f.code, f.path))
+        .map(|f| (f.code, f.path.as_str()))
+        .collect();
+    mutations.sort_unstable();
+    mutations
+        .iter()
+        .map(|(code, path)| format!("{code}:{path}"))
         .collect::<Vec<_>>()
         .join(",")
 }
