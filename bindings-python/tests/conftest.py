@@ -36,9 +36,11 @@ def zave_cli() -> pathlib.Path:
 def expectations() -> Dict[str, Any]:
     """What the CLI produced for every case of fixtures/parity/cases.json."""
     with open(_required_path("ZAVE_PARITY_EXPECTATIONS"), encoding="utf-8") as file:
-        return json.load(file)
+        expected: Dict[str, Any] = json.load(file)
+    return expected
 
 
 def load_cases() -> Dict[str, Any]:
     with open(ROOT / "fixtures" / "parity" / "cases.json", encoding="utf-8") as file:
-        return json.load(file)
+        cases: Dict[str, Any] = json.load(file)
+    return cases

@@ -13,10 +13,11 @@ from conftest import ROOT, load_cases
 CASES = load_cases()
 
 
-def profile_of(case: Dict[str, Any]) -> Union[str, zave.Profile, None]:
+def profile_of(case: Dict[str, Any]) -> Union[str, zave.Profile]:
     if "profileFile" in case:
         return zave.Profile.from_yaml(ROOT / case["profileFile"])
-    return case.get("profile")
+    profile: str = case["profile"]
+    return profile
 
 
 def as_dicts(diagnostics: List[zave.Diagnostic]) -> List[Dict[str, Any]]:
@@ -52,8 +53,9 @@ def test_render_matches_the_cli(case: Dict[str, Any], expectations: Dict[str, An
 @pytest.mark.parametrize("case", CASES["validate"], ids=lambda case: case["id"])
 def test_validate_matches_the_cli(case: Dict[str, Any], expectations: Dict[str, Any]) -> None:
     expected = expectations["validate"][case["id"]]
+    profile = profile_of(case) if "profile" in case or "profileFile" in case else None
     diagnostics = zave.validate(
-        ROOT / case["contract"], profile=profile_of(case), strict=case.get("strict", False)
+        ROOT / case["contract"], profile=profile, strict=case.get("strict", False)
     )
     assert as_dicts(diagnostics) == expected["diagnostics"]
     assert any(d.is_error for d in diagnostics) == (expected["exit"] == 1)

@@ -8,7 +8,9 @@ raises errors.
 >>> render = zave.render("apiVersion: zave.io/v1\\nkind: Workload\\nmetadata: {name: web}\\n"
 ...                      "spec: {runtime: container, exposure: public-http, delivery: rolling}\\n")
 >>> list(render.files)[0]
-'platform/tenants/web/kustomization.yaml'
+'clusters/kind/platform/tenants/web/namespace-ns-web.yaml'
+>>> [d.code for d in render.diagnostics]
+['W004', 'W002']
 """
 
 from __future__ import annotations

@@ -1,16 +1,31 @@
 # Type stubs of the native half of the package (bindings-python/src/lib.rs).
-from typing import Any, Dict, List, Optional, Tuple, Union
+from typing import Any, Dict, List, Optional, Tuple, Union, final
+
+__all__ = [
+    "NativeProfile",
+    "NativeRender",
+    "VERSION",
+    "builtin_profile",
+    "builtin_profile_names",
+    "contract_hash",
+    "profile_from_yaml",
+    "render",
+    "schema",
+    "validate",
+]
 
 VERSION: str
 
 _Refusal = Tuple[str, str]
 
+@final
 class NativeProfile:
     @property
     def name(self) -> str: ...
     @property
     def source(self) -> str: ...
 
+@final
 class NativeRender:
     @property
     def name(self) -> str: ...
