@@ -13,22 +13,6 @@ use crate::manifest::{Manifest, Object, Zone};
 use crate::profile::model::{DatabaseServer, Isolation};
 use crate::profile::server;
 
-/// The environment keys a workload gets for an engine: the same under every profile.
-pub fn database_keys(engine: Engine) -> &'static [&'static str] {
-    match engine {
-        Engine::Postgres | Engine::Mysql => &[
-            "DATABASE_URL",
-            "DB_HOST",
-            "DB_PORT",
-            "DB_NAME",
-            "DB_USER",
-            "DB_PASSWORD",
-        ],
-        Engine::Redis => &["REDIS_URL"],
-        Engine::None => &[],
-    }
-}
-
 /// The Secret holding the tenant's own application secrets.
 pub fn app_secret_name(ctx: &Context<'_>) -> String {
     format!("{}-app", ctx.name())
@@ -55,17 +39,29 @@ pub fn database_identity(
     engine: Engine,
     server: &DatabaseServer,
 ) -> DatabaseIdentity {
-    let id = ctx.identifier();
+    let own = own_database(ctx.name(), engine);
+    match (engine, server.isolation, &server.shared_database) {
+        (Engine::Postgres | Engine::Mysql, Isolation::SchemaPerTenant, Some(shared)) => {
+            DatabaseIdentity {
+                database: shared.clone(),
+                user: own.user,
+            }
+        }
+        _ => own,
+    }
+}
+
+/// The database and user of workload `name` on a server where it has a database of its own
+/// (a cluster's database-per-tenant server, or a laptop's compose file).
+pub fn own_database(name: &str, engine: Engine) -> DatabaseIdentity {
+    let id = name.replace('-', "_");
     match engine {
         Engine::Redis => DatabaseIdentity {
             database: "0".to_owned(),
-            user: ctx.name().to_owned(),
+            user: name.to_owned(),
         },
         _ => DatabaseIdentity {
-            database: match (server.isolation, &server.shared_database) {
-                (Isolation::SchemaPerTenant, Some(shared)) => shared.clone(),
-                _ => format!("db_{id}"),
-            },
+            database: format!("db_{id}"),
             user: format!("{id}_app"),
         },
     }
