@@ -1,7 +1,8 @@
 //! What `zave init` asks, and the contract it writes from the answers.
 
-use crate::contract::DEFAULT_TIER;
 use crate::contract::model::{CapabilityName, Delivery, Engine, Exposure, Runtime, Tier};
+use crate::contract::{DEFAULT_TIER, Implemented};
+use crate::suggest::did_you_mean;
 
 /// Where the contract lives in a tenant repository.
 pub const CONTRACT_PATH: &str = "zave.yaml";
@@ -39,6 +40,19 @@ impl InitAnswers {
         }
     }
 
+    /// The answers a checked contract gives (to compare flags with a contract on disk).
+    pub fn from_contract(contract: &crate::contract::CheckedContract) -> InitAnswers {
+        InitAnswers {
+            name: contract.name.clone(),
+            runtime: contract.runtime,
+            exposure: contract.exposure,
+            delivery: contract.delivery,
+            engine: contract.engine.unwrap_or(Engine::None),
+            capabilities: contract.capabilities.clone(),
+            tier: contract.tier,
+        }
+    }
+
     /// The contract's text: every default written out, so it validates without a warning,
     /// with the schema comment editors read. The name is written as given; validating the
     /// text is what checks it.
@@ -70,6 +84,129 @@ impl InitAnswers {
         }
         text.push_str(&format!("  resources:\n    tier: {}\n", self.tier));
         text
+    }
+}
+
+/// One thing `zave init` asks (or takes as a flag), besides the name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Question {
+    /// `--runtime`.
+    Runtime,
+    /// `--exposure`.
+    Exposure,
+    /// `--delivery`.
+    Delivery,
+    /// `--persistence`.
+    Persistence,
+    /// `--capability` (several answers).
+    Capability,
+    /// `--tier`.
+    Tier,
+}
+
+/// The implemented values of an enumeration, in schema order.
+fn implemented<T: Implemented>() -> Vec<&'static str> {
+    T::VALUES
+        .iter()
+        .filter(|value| value.is_implemented())
+        .map(|value| value.text())
+        .collect()
+}
+
+impl Question {
+    /// Every question, in the order `zave init` asks them.
+    pub const ALL: &'static [Question] = &[
+        Question::Runtime,
+        Question::Exposure,
+        Question::Delivery,
+        Question::Persistence,
+        Question::Capability,
+        Question::Tier,
+    ];
+
+    /// The flag's name, and the word a prompt shows.
+    pub fn key(self) -> &'static str {
+        match self {
+            Question::Runtime => "runtime",
+            Question::Exposure => "exposure",
+            Question::Delivery => "delivery",
+            Question::Persistence => "persistence",
+            Question::Capability => "capability",
+            Question::Tier => "tier",
+        }
+    }
+
+    /// The values zave.io/v1 implements (reserved ones are not offered).
+    pub fn options(self) -> Vec<&'static str> {
+        match self {
+            Question::Runtime => implemented::<Runtime>(),
+            Question::Exposure => Exposure::ALL.iter().map(|e| e.as_str()).collect(),
+            Question::Delivery => implemented::<Delivery>(),
+            Question::Persistence => Engine::ALL.iter().map(|e| e.as_str()).collect(),
+            Question::Capability => implemented::<CapabilityName>(),
+            Question::Tier => implemented::<Tier>(),
+        }
+    }
+}
+
+impl InitAnswers {
+    /// Records one answer; a capability is added to those already given. Refuses a value
+    /// zave.io/v1 does not implement, with the closest one.
+    pub fn answer(&mut self, question: Question, value: &str) -> Result<(), String> {
+        let options = question.options();
+        if !options.contains(&value) {
+            return Err(format!(
+                "{} \"{value}\" is not one zave init offers; {}",
+                question.key(),
+                did_you_mean(value, &options, "choose one of")
+            ));
+        }
+        fn pick<T: Copy>(all: &[T], text: impl Fn(T) -> &'static str, value: &str) -> Option<T> {
+            all.iter().copied().find(|item| text(*item) == value)
+        }
+        let missing = || format!("{} \"{value}\" is unknown", question.key());
+        match question {
+            Question::Runtime => {
+                self.runtime = pick(Runtime::ALL, Runtime::as_str, value).ok_or_else(missing)?
+            }
+            Question::Exposure => {
+                self.exposure = pick(Exposure::ALL, Exposure::as_str, value).ok_or_else(missing)?
+            }
+            Question::Delivery => {
+                self.delivery = pick(Delivery::ALL, Delivery::as_str, value).ok_or_else(missing)?
+            }
+            Question::Persistence => {
+                self.engine = pick(Engine::ALL, Engine::as_str, value).ok_or_else(missing)?
+            }
+            Question::Tier => {
+                self.tier = pick(Tier::ALL, Tier::as_str, value).ok_or_else(missing)?
+            }
+            Question::Capability => {
+                let capability =
+                    pick(CapabilityName::ALL, CapabilityName::as_str, value).ok_or_else(missing)?;
+                if !self.capabilities.contains(&capability) {
+                    self.capabilities.push(capability);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The current answer to a question, as a prompt shows it (capabilities comma-separated).
+    pub fn current(&self, question: Question) -> String {
+        match question {
+            Question::Runtime => self.runtime.to_string(),
+            Question::Exposure => self.exposure.to_string(),
+            Question::Delivery => self.delivery.to_string(),
+            Question::Persistence => self.engine.to_string(),
+            Question::Tier => self.tier.to_string(),
+            Question::Capability => self
+                .capabilities
+                .iter()
+                .map(|c| c.as_str())
+                .collect::<Vec<_>>()
+                .join(","),
+        }
     }
 }
 

@@ -11,7 +11,7 @@ mod readme;
 mod settings;
 mod workflow;
 
-pub use answers::{CONTRACT_PATH, InitAnswers};
+pub use answers::{CONTRACT_PATH, InitAnswers, Question};
 pub use conformance::{OnDisk, RepoCode, RepoFinding, check_repository};
 pub use header::has_header;
 pub use settings::{PinOverride, ScaffoldSettings, SettingsError};
