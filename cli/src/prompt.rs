@@ -61,3 +61,28 @@ pub fn ask(answers: &mut InitAnswers, input: &mut dyn BufRead) -> std::io::Resul
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn enter_keeps_defaults_and_a_wrong_answer_is_asked_again() {
+        let mut answers = InitAnswers::new("web");
+        let mut input = "\npublic-htp\ninternal-http\n\npostgres\nmetrics, tracing\n".as_bytes();
+        ask(&mut answers, &mut input).expect("answers read");
+        let mut expected = InitAnswers::new("web");
+        for (question, value) in [
+            (Question::Exposure, "internal-http"),
+            (Question::Persistence, "postgres"),
+            (Question::Capability, "metrics"),
+            (Question::Capability, "tracing"),
+        ] {
+            expected.answer(question, value).expect("offered");
+        }
+        assert_eq!(
+            answers, expected,
+            "the tier, not asked before input ended, keeps its default"
+        );
+    }
+}
