@@ -16,13 +16,30 @@ pub(crate) const COMPOSE_PATH: &str = "docker-compose.yml";
 /// The password of the local database: a throwaway for a laptop, never a cluster secret.
 const LOCAL_PASSWORD: &str = "local-only";
 
-/// The local service of each engine: compose service name, image, port.
-fn engine_service(engine: Engine) -> Option<(&'static str, &'static str, u16)> {
-    match engine {
-        Engine::Postgres => Some(("db", "docker.io/library/postgres:17-alpine", 5432)),
-        Engine::Mysql => Some(("db", "docker.io/library/mariadb:11.4", 3306)),
-        Engine::Redis => Some(("redis", "docker.io/library/redis:7.4-alpine", 6379)),
-        Engine::None => None,
+/// The local server of a declared engine.
+#[derive(Debug, Clone, Copy)]
+struct LocalEngine {
+    engine: Engine,
+    /// The compose service, which is also the host name the app connects to.
+    service: &'static str,
+    image: &'static str,
+    port: u16,
+}
+
+impl LocalEngine {
+    fn of(engine: Engine) -> Option<LocalEngine> {
+        let (service, image, port) = match engine {
+            Engine::Postgres => ("db", "docker.io/library/postgres:17-alpine", 5432),
+            Engine::Mysql => ("db", "docker.io/library/mariadb:11.4", 3306),
+            Engine::Redis => ("redis", "docker.io/library/redis:7.4-alpine", 6379),
+            Engine::None => return None,
+        };
+        Some(LocalEngine {
+            engine,
+            service,
+            image,
+            port,
+        })
     }
 }
 
@@ -38,7 +55,7 @@ fn quoted(text: &str) -> String {
 pub(crate) fn compose(contract: &CheckedContract, settings: &ScaffoldSettings) -> String {
     let name = &contract.name;
     let user = settings.run_as_user;
-    let engine = contract.engine.and_then(|e| Some((e, engine_service(e)?)));
+    let engine = contract.engine.and_then(LocalEngine::of);
     let tracing = contract.capabilities.contains(&CapabilityName::Tracing);
     let mut text = header(
         CommentSyntax::Hash,
@@ -89,8 +106,8 @@ services:
         }
     }
     let mut needs = Vec::new();
-    if let Some((_, (service, _, _))) = engine {
-        needs.push((service, "service_healthy"));
+    if let Some(local) = engine {
+        needs.push((local.service, "service_healthy"));
     }
     if tracing {
         needs.push(("tracing", "service_started"));
@@ -103,8 +120,8 @@ services:
             ));
         }
     }
-    if let Some((engine, service)) = engine {
-        database_service(&mut text, name, engine, service);
+    if let Some(local) = engine {
+        database_service(&mut text, name, local);
     }
     if tracing {
         text.push_str(&format!(
@@ -115,7 +132,7 @@ services:
 "
         ));
     }
-    if engine.is_some_and(|(engine, _)| engine != Engine::Redis) {
+    if engine.is_some_and(|local| local.engine != Engine::Redis) {
         text.push_str("volumes:\n  db-data:\n");
     }
     text
@@ -125,7 +142,7 @@ services:
 fn local_value(
     variable: PlatformVariable,
     contract: &CheckedContract,
-    engine: Option<(Engine, (&str, &str, u16))>,
+    engine: Option<LocalEngine>,
 ) -> String {
     if let Some(value) = variable.fixed_value() {
         return value;
@@ -134,17 +151,20 @@ fn local_value(
         PlatformVariable::OtlpEndpoint => "http://tracing:4317".to_owned(),
         PlatformVariable::ServiceName => contract.name.clone(),
         PlatformVariable::ResourceAttributes => "deployment.environment=local".to_owned(),
-        PlatformVariable::Database(key) => match engine {
-            Some((engine, (host, _, port))) => {
-                database_value(key, &contract.name, engine, host, port)
-            }
-            None => String::new(),
-        },
+        PlatformVariable::Database(key) => engine
+            .map(|local| database_value(key, &contract.name, local))
+            .unwrap_or_default(),
         _ => String::new(),
     }
 }
 
-fn database_value(key: &str, name: &str, engine: Engine, host: &str, port: u16) -> String {
+fn database_value(key: &str, name: &str, local: LocalEngine) -> String {
+    let LocalEngine {
+        engine,
+        service: host,
+        port,
+        ..
+    } = local;
     let identity = own_database(name, engine);
     let (user, database) = (&identity.user, &identity.database);
     match key {
@@ -166,8 +186,13 @@ fn database_value(key: &str, name: &str, engine: Engine, host: &str, port: u16) 
     }
 }
 
-fn database_service(text: &mut String, name: &str, engine: Engine, service: (&str, &str, u16)) {
-    let (service, image, _) = service;
+fn database_service(text: &mut String, name: &str, local: LocalEngine) {
+    let LocalEngine {
+        engine,
+        service,
+        image,
+        ..
+    } = local;
     let identity = own_database(name, engine);
     let (user, database) = (&identity.user, &identity.database);
     text.push_str(&format!("  {service}:\n    image: {image}\n"));
