@@ -47,7 +47,8 @@ jobs:
         commit = ci.commit,
         release = ci.release,
         owner = ci.image_owner,
-        dockerfile = contract.dockerfile_path,
+        // Quoted: a path such as `1.0` or `true` must stay a string.
+        dockerfile = serde_json::to_string(&contract.dockerfile_path).unwrap_or_default(),
         dispatch = ci.dispatch_repository,
     ));
     text
