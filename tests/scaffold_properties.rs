@@ -156,6 +156,12 @@ proptest! {
         assert_same_environment(&source, &checked);
         let files = scaffold::files(&checked, &settings());
         prop_assert_eq!(&files[0].path, &checked.dockerfile_path);
+        // Written anew (init --force), the contract says the same.
+        let answers = InitAnswers::from_contract(&checked);
+        let again = answers.contract_source();
+        let rechecked = zave::validate(again.as_bytes(), ValidateOptions::default());
+        prop_assert!(rechecked.is_ok(), "{again}");
+        prop_assert_eq!(InitAnswers::from_contract(&rechecked.expect("valid")), answers);
         let read = |path: &str| match files.iter().find(|f| f.path == path) {
             Some(file) => OnDisk::File(file.content.clone().into_bytes()),
             None => OnDisk::Missing,

@@ -100,16 +100,29 @@ impl InitArgs {
         .filter(|(_, values)| !values.is_empty())
         .collect()
     }
+}
 
-    fn answers(&self) -> Result<InitAnswers, ExitCode> {
-        let mut answers = InitAnswers::new(&self.name);
-        for (question, values) in self.flags() {
-            for value in values {
-                answers.answer(question, value).map_err(|e| usage(&e))?;
-            }
+/// Puts the flags' answers on top of `answers` (capabilities given replace the others).
+fn apply_flags(args: &InitArgs, answers: &mut InitAnswers) -> Result<(), ExitCode> {
+    for (question, values) in args.flags() {
+        if question == Question::Capability {
+            answers.capabilities.clear();
         }
-        Ok(answers)
+        for value in values {
+            answers.answer(question, value).map_err(|e| usage(&e))?;
+        }
     }
+    Ok(())
+}
+
+/// The contract text of `answers`, validated.
+fn new_contract(
+    answers: &InitAnswers,
+    shown: &dyn Fn(&str) -> String,
+) -> Result<(CheckedContract, Option<String>), ExitCode> {
+    let source = answers.contract_source();
+    let checked = checked_or_report(source.as_bytes(), &shown(CONTRACT_PATH))?;
+    Ok((checked, Some(source)))
 }
 
 fn usage(message: &str) -> ExitCode {
@@ -143,16 +156,32 @@ fn init(args: &InitArgs) -> Result<ExitCode, ExitCode> {
                 shown(CONTRACT_PATH)
             )));
         }
-        OnDisk::File(bytes) if !args.force => (contract_on_disk(args, &bytes, &shown)?, None),
-        _ => {
-            let mut answers = args.answers()?;
+        OnDisk::File(bytes) => {
+            let checked = contract_on_disk(args, &bytes, &shown)?;
+            let conflicts = conflicts(args, &checked)?;
+            if conflicts.is_empty() {
+                (checked, None)
+            } else if args.force {
+                // Written anew from what it says, with the flags on top.
+                let mut answers = InitAnswers::from_contract(&checked);
+                apply_flags(args, &mut answers)?;
+                new_contract(&answers, &shown)?
+            } else {
+                return Err(usage(&format!(
+                    "{} is the source of truth and disagrees with {}; edit it and run zave init again, or pass --force to write it anew with the flags",
+                    shown(CONTRACT_PATH),
+                    conflicts.join(", ")
+                )));
+            }
+        }
+        OnDisk::Missing => {
+            let mut answers = InitAnswers::new(&args.name);
+            apply_flags(args, &mut answers)?;
             if args.flags().is_empty() && std::io::stdin().is_terminal() {
                 prompt::ask(&mut answers, &mut std::io::stdin().lock())
                     .map_err(|e| usage(&format!("cannot read the answers: {e}")))?;
             }
-            let source = answers.contract_source();
-            let checked = checked_or_report(source.as_bytes(), &shown(CONTRACT_PATH))?;
-            (checked, Some(source))
+            new_contract(&answers, &shown)?
         }
     };
     let tree = Tree::open(&dir, true).map_err(|e| usage(&e))?;
@@ -236,8 +265,7 @@ pub fn checked_or_report(source: &[u8], shown: &str) -> Result<CheckedContract, 
     })
 }
 
-/// The contract already in the repository: the source of truth. Flags may repeat what it says,
-/// never contradict it.
+/// The contract already in the repository: the source of truth, validated, for this name.
 fn contract_on_disk(
     args: &InitArgs,
     bytes: &[u8],
@@ -252,15 +280,22 @@ fn contract_on_disk(
             args.name
         )));
     }
-    let on_disk = InitAnswers::from_contract(&checked);
-    let wanted = args.answers()?;
+    Ok(checked)
+}
+
+/// The flags that contradict the contract: `--persistence mysql (zave.yaml says postgres)`.
+/// Flags may repeat what it says.
+fn conflicts(args: &InitArgs, checked: &CheckedContract) -> Result<Vec<String>, ExitCode> {
+    let on_disk = InitAnswers::from_contract(checked);
+    let mut wanted = on_disk.clone();
+    apply_flags(args, &mut wanted)?;
     let set = |text: String| -> BTreeSet<String> {
         text.split(',')
             .filter(|v| !v.is_empty())
             .map(str::to_owned)
             .collect()
     };
-    let conflicts: Vec<String> = args
+    Ok(args
         .flags()
         .into_iter()
         .filter(|(question, _)| set(on_disk.current(*question)) != set(wanted.current(*question)))
@@ -272,13 +307,5 @@ fn contract_on_disk(
                 on_disk.current(question)
             )
         })
-        .collect();
-    if !conflicts.is_empty() {
-        return Err(usage(&format!(
-            "{} is the source of truth and disagrees with {}; edit it and run zave init again, or pass --force to write it anew from the flags",
-            shown(CONTRACT_PATH),
-            conflicts.join(", ")
-        )));
-    }
-    Ok(checked)
+        .collect())
 }

@@ -1,7 +1,7 @@
 //! What `zave init` asks, and the contract it writes from the answers.
 
 use crate::contract::model::{CapabilityName, Delivery, Engine, Exposure, Runtime, Tier};
-use crate::contract::{DEFAULT_TIER, Implemented};
+use crate::contract::{DEFAULT_DOCKERFILE, DEFAULT_TIER, Implemented};
 use crate::suggest::did_you_mean;
 
 /// Where the contract lives in a tenant repository.
@@ -24,6 +24,8 @@ pub struct InitAnswers {
     pub capabilities: Vec<CapabilityName>,
     /// Its tier (`standard`, the contract's default).
     pub tier: Tier,
+    /// Its Dockerfile (`Dockerfile`, the contract's default; not asked, kept from a contract).
+    pub dockerfile_path: String,
 }
 
 impl InitAnswers {
@@ -37,6 +39,7 @@ impl InitAnswers {
             engine: Engine::None,
             capabilities: Vec::new(),
             tier: DEFAULT_TIER,
+            dockerfile_path: DEFAULT_DOCKERFILE.to_owned(),
         }
     }
 
@@ -50,6 +53,7 @@ impl InitAnswers {
             engine: contract.engine.unwrap_or(Engine::None),
             capabilities: contract.capabilities.clone(),
             tier: contract.tier,
+            dockerfile_path: contract.dockerfile_path.clone(),
         }
     }
 
@@ -73,6 +77,12 @@ impl InitAnswers {
             exposure = self.exposure,
             delivery = self.delivery,
         );
+        if self.dockerfile_path != DEFAULT_DOCKERFILE {
+            text.push_str(&format!(
+                "  build:\n    mode: dockerfile\n    dockerfilePath: {}\n",
+                serde_json::to_string(&self.dockerfile_path).unwrap_or_default()
+            ));
+        }
         if self.engine != Engine::None {
             text.push_str(&format!("  persistence:\n    engine: {}\n", self.engine));
         }
