@@ -23,7 +23,7 @@ fn repository(name: &str, flags: &[(Question, &str)]) -> String {
     let settings =
         ScaffoldSettings::from_profile(profile, PinOverride::default()).expect("settings");
     let mut text = format!("--- zave.yaml\n{source}");
-    for file in scaffold::files(&checked, &settings) {
+    for file in scaffold::files(&checked, &settings).expect("no collision") {
         text.push_str(&format!("--- {}\n{}", file.path, file.content));
     }
     text

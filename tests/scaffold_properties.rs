@@ -63,7 +63,7 @@ const CAPABILITY_KEYS: &[&str] = &[
 ];
 
 fn assert_same_environment(source: &str, checked: &CheckedContract) {
-    let files = scaffold::files(checked, &settings());
+    let files = scaffold::files(checked, &settings()).expect("no collision");
     let compose = compose_keys(&files);
     assert!(
         rendered_keys(source, "kind").is_some(),
@@ -154,7 +154,7 @@ proptest! {
         let source = serde_json::to_string(&contract).expect("JSON");
         let checked = zave::validate(source.as_bytes(), ValidateOptions::default()).expect("valid");
         assert_same_environment(&source, &checked);
-        let files = scaffold::files(&checked, &settings());
+        let files = scaffold::files(&checked, &settings()).expect("no collision");
         prop_assert_eq!(&files[0].path, &checked.dockerfile_path);
         // Written anew (init --force), the contract says the same.
         let answers = InitAnswers::from_contract(&checked);

@@ -70,7 +70,15 @@ pub fn run(args: &CheckRepoArgs) -> ExitCode {
     let mut findings: Vec<RepoFinding> = Vec::new();
     match read(CONTRACT_PATH) {
         OnDisk::File(bytes) => match zave::validate(&bytes, ValidateOptions::default()) {
-            Ok(checked) => expected = scaffold::files(&checked, &settings),
+            Ok(checked) => match scaffold::files(&checked, &settings) {
+                Ok(files) => expected = files,
+                Err(error) => findings.push(RepoFinding {
+                    path: CONTRACT_PATH.to_owned(),
+                    code: RepoCode::Unscaffoldable,
+                    message: error.to_string(),
+                    help: "edit spec.build in zave.yaml".to_owned(),
+                }),
+            },
             Err(diagnostics) => {
                 contract_findings = diagnostics
                     .0

@@ -195,7 +195,11 @@ fn init(args: &InitArgs) -> Result<ExitCode, ExitCode> {
         };
         plan.push((CONTRACT_PATH.to_owned(), source, action));
     }
-    for file in scaffold::files(&checked, &settings) {
+    let files = scaffold::files(&checked, &settings).map_err(|error| {
+        eprintln!("zave: {}: {error}; nothing written", shown(CONTRACT_PATH));
+        ExitCode::FAILURE
+    })?;
+    for file in files {
         let existing = read_file(&tree, &file.path, &shown)?;
         let action = scaffold::decide(&file, existing.as_deref(), args.force);
         plan.push((file.path, file.content, action));

@@ -392,3 +392,20 @@ fn a_repository_without_a_contract_does_not_conform() {
     assert_eq!(output.status.code(), Some(1));
     assert!(text(&output.stdout).starts_with("zave.yaml: error[R001]: missing"));
 }
+
+#[test]
+fn a_dockerfile_path_over_another_file_is_refused() {
+    let (_root, repo) = scaffolded();
+    let contract = repo.join("zave.yaml");
+    let edited = fs::read_to_string(&contract).expect("contract").replace(
+        "  resources:",
+        "  build:\n    dockerfilePath: zave.yaml\n  resources:",
+    );
+    fs::write(&contract, &edited).expect("edit");
+    let output = zave(&["init", "payments-api", "--dir", ".", "--force"], &repo);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(text(&output.stderr).contains("dockerfilePath \"zave.yaml\""));
+    assert_eq!(fs::read_to_string(&contract).expect("contract"), edited);
+    let report = text(&check(&repo, &[]).stdout);
+    assert!(report.starts_with("zave.yaml: error[R007]"), "{report}");
+}

@@ -25,6 +25,8 @@ pub enum RepoCode {
     /// Something other than a regular file stands where a file must be (a folder, a symbolic
     /// link).
     NotAFile,
+    /// The contract's Dockerfile path takes the place of another file of the repository.
+    Unscaffoldable,
 }
 
 impl RepoCode {
@@ -36,6 +38,7 @@ impl RepoCode {
         RepoCode::BindingNotGenerated,
         RepoCode::ExtraWorkflow,
         RepoCode::NotAFile,
+        RepoCode::Unscaffoldable,
     ];
 
     /// The code as printed: `R001`.
@@ -47,6 +50,7 @@ impl RepoCode {
             RepoCode::BindingNotGenerated => "R004",
             RepoCode::ExtraWorkflow => "R005",
             RepoCode::NotAFile => "R006",
+            RepoCode::Unscaffoldable => "R007",
         }
     }
 }

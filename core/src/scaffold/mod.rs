@@ -41,15 +41,52 @@ pub struct ScaffoldFile {
     pub role: FileRole,
 }
 
+/// Why a valid contract cannot be scaffolded.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ScaffoldError {
+    /// The Dockerfile would land on another file of the repository, or among the workflows.
+    #[error(
+        "spec.build.dockerfilePath \"{0}\" is where the repository keeps another file; choose another path for the Dockerfile"
+    )]
+    DockerfileCollides(String),
+}
+
+/// The paths the Dockerfile may not take, nor be in or above (compared without case, for
+/// case-insensitive file systems), besides `.github/workflows/`.
+fn reserved_paths() -> [&'static str; 4] {
+    [
+        CONTRACT_PATH,
+        compose::COMPOSE_PATH,
+        readme::GITIGNORE_PATH,
+        readme::README_PATH,
+    ]
+}
+
 /// Every file derived from a contract, in a fixed order: the Dockerfile (at the contract's
 /// `dockerfilePath`), `docker-compose.yml`, `.gitignore`, `README.md` and the CI binding.
-pub fn files(contract: &CheckedContract, settings: &ScaffoldSettings) -> Vec<ScaffoldFile> {
+/// Refuses a contract whose Dockerfile would take the place of another file.
+pub fn files(
+    contract: &CheckedContract,
+    settings: &ScaffoldSettings,
+) -> Result<Vec<ScaffoldFile>, ScaffoldError> {
+    let dockerfile = contract.dockerfile_path.to_ascii_lowercase();
+    let taken = |path: &str| {
+        let path = path.to_ascii_lowercase();
+        dockerfile == path
+            || dockerfile.starts_with(&format!("{path}/"))
+            || path.starts_with(&format!("{dockerfile}/"))
+    };
+    if reserved_paths().into_iter().any(taken) || taken(WORKFLOWS_DIR) {
+        return Err(ScaffoldError::DockerfileCollides(
+            contract.dockerfile_path.clone(),
+        ));
+    }
     let generated = |path: &str, content: String| ScaffoldFile {
         path: path.to_owned(),
         content,
         role: FileRole::Generated,
     };
-    vec![
+    Ok(vec![
         generated(
             &contract.dockerfile_path,
             dockerfile::dockerfile(contract, settings),
@@ -62,7 +99,7 @@ pub fn files(contract: &CheckedContract, settings: &ScaffoldSettings) -> Vec<Sca
             content: workflow::binding(contract, settings),
             role: FileRole::Binding,
         },
-    ]
+    ])
 }
 
 /// What writing a scaffolded file does to the file on disk.
@@ -116,6 +153,38 @@ mod tests {
         assert_eq!(decide(&file, Some(markdown), false), WriteAction::Replace);
         assert_eq!(decide(&file, Some(theirs), false), WriteAction::Keep);
         assert_eq!(decide(&file, Some(theirs), true), WriteAction::Replace);
+    }
+
+    #[test]
+    fn a_dockerfile_may_not_take_another_files_place() {
+        let settings = ScaffoldSettings::from_profile(
+            crate::Profile::builtin("kind").expect("built-in"),
+            PinOverride::default(),
+        )
+        .expect("settings");
+        let scaffold = |path: &str| {
+            let source = format!(
+                "apiVersion: zave.io/v1\nkind: Workload\nmetadata: {{name: web}}\nspec: {{runtime: container, exposure: public-http, build: {{dockerfilePath: \"{path}\"}}}}\n"
+            );
+            let checked = crate::validate(source.as_bytes(), Default::default()).expect("valid");
+            files(&checked, &settings).map(|files| files.len())
+        };
+        for path in [
+            "zave.yaml",
+            "readme.md",
+            ".github/workflows/build.yaml",
+            ".github/workflows",
+            "docker-compose.yml/Dockerfile",
+            ".github",
+        ] {
+            assert_eq!(
+                scaffold(path),
+                Err(ScaffoldError::DockerfileCollides(path.to_owned())),
+                "{path}"
+            );
+        }
+        assert_eq!(scaffold("docker/Dockerfile"), Ok(5));
+        assert_eq!(scaffold(".github/Dockerfile"), Ok(5));
     }
 
     #[test]
