@@ -23,9 +23,90 @@ pub enum PlatformVariable {
     ServiceName,
     /// `OTEL_RESOURCE_ATTRIBUTES`: `deployment.environment=<classification>`.
     ResourceAttributes,
-    /// A key of the database connection (`DATABASE_URL`, `DB_HOST`, … or `REDIS_URL`), read
-    /// from the `<name>-db` Secret in a cluster.
-    Database(&'static str),
+    /// A key of the database connection, read from the `<name>-db` Secret in a cluster.
+    Database(DatabaseKey),
+}
+
+/// A key of a database connection: the same names under every profile and on a laptop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum DatabaseKey {
+    /// `DATABASE_URL`: the whole connection (PostgreSQL, MySQL).
+    Url,
+    /// `DB_HOST`.
+    Host,
+    /// `DB_PORT`.
+    Port,
+    /// `DB_NAME`.
+    Name,
+    /// `DB_USER`.
+    User,
+    /// `DB_PASSWORD`.
+    Password,
+    /// `REDIS_URL`: the whole connection (Redis).
+    RedisUrl,
+}
+
+/// Where a database is and who connects to it, with the password as it is to be written (a
+/// template over the secret store in a cluster, a throwaway on a laptop).
+#[derive(Debug, Clone, Copy)]
+pub struct Connection<'a> {
+    /// The engine.
+    pub engine: Engine,
+    /// The host the workload connects to.
+    pub host: &'a str,
+    /// The port the workload connects to.
+    pub port: u16,
+    /// The database (PostgreSQL, MySQL) or database number (Redis).
+    pub database: &'a str,
+    /// The login user.
+    pub user: &'a str,
+    /// The password, as written in `DB_PASSWORD`.
+    pub password: &'a str,
+    /// The password, as written inside a URL.
+    pub url_password: &'a str,
+}
+
+impl DatabaseKey {
+    /// The variable's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            DatabaseKey::Url => "DATABASE_URL",
+            DatabaseKey::Host => "DB_HOST",
+            DatabaseKey::Port => "DB_PORT",
+            DatabaseKey::Name => "DB_NAME",
+            DatabaseKey::User => "DB_USER",
+            DatabaseKey::Password => "DB_PASSWORD",
+            DatabaseKey::RedisUrl => "REDIS_URL",
+        }
+    }
+
+    /// The variable's value for a connection.
+    pub fn value(self, connection: &Connection<'_>) -> String {
+        let Connection {
+            engine,
+            host,
+            port,
+            database,
+            user,
+            password,
+            url_password,
+        } = *connection;
+        let scheme = match engine {
+            Engine::Mysql => "mysql",
+            Engine::Redis => "redis",
+            _ => "postgresql",
+        };
+        match self {
+            DatabaseKey::Url | DatabaseKey::RedisUrl => {
+                format!("{scheme}://{user}:{url_password}@{host}:{port}/{database}")
+            }
+            DatabaseKey::Host => host.to_owned(),
+            DatabaseKey::Port => port.to_string(),
+            DatabaseKey::Name => database.to_owned(),
+            DatabaseKey::User => user.to_owned(),
+            DatabaseKey::Password => password.to_owned(),
+        }
+    }
 }
 
 impl PlatformVariable {
@@ -39,7 +120,7 @@ impl PlatformVariable {
             PlatformVariable::OtlpProtocol => "OTEL_EXPORTER_OTLP_PROTOCOL",
             PlatformVariable::ServiceName => "OTEL_SERVICE_NAME",
             PlatformVariable::ResourceAttributes => "OTEL_RESOURCE_ATTRIBUTES",
-            PlatformVariable::Database(key) => key,
+            PlatformVariable::Database(key) => key.name(),
         }
     }
 
@@ -56,18 +137,18 @@ impl PlatformVariable {
     }
 }
 
-/// The environment keys a workload gets for an engine: the same under every profile.
-pub fn database_keys(engine: Engine) -> &'static [&'static str] {
+/// The connection keys a workload gets for an engine: the same under every profile.
+pub fn database_keys(engine: Engine) -> &'static [DatabaseKey] {
     match engine {
         Engine::Postgres | Engine::Mysql => &[
-            "DATABASE_URL",
-            "DB_HOST",
-            "DB_PORT",
-            "DB_NAME",
-            "DB_USER",
-            "DB_PASSWORD",
+            DatabaseKey::Url,
+            DatabaseKey::Host,
+            DatabaseKey::Port,
+            DatabaseKey::Name,
+            DatabaseKey::User,
+            DatabaseKey::Password,
         ],
-        Engine::Redis => &["REDIS_URL"],
+        Engine::Redis => &[DatabaseKey::RedisUrl],
         Engine::None => &[],
     }
 }
@@ -97,7 +178,7 @@ pub fn platform_environment(contract: &CheckedContract) -> Vec<PlatformVariable>
         variables.extend(
             database_keys(engine)
                 .iter()
-                .map(|key| PlatformVariable::Database(key)),
+                .map(|key| PlatformVariable::Database(*key)),
         );
     }
     variables

@@ -8,6 +8,7 @@ use super::custom::{
     CustomResource, ExternalSecretData, ExternalSecretDataFrom, ExternalSecretSpec,
     ExternalSecretTarget, RemoteRef, SecretStoreRef, SecretTemplate,
 };
+use super::environment::{Connection, database_keys};
 use crate::contract::model::Engine;
 use crate::manifest::{Manifest, Object, Zone};
 use crate::profile::model::{DatabaseServer, Isolation};
@@ -145,32 +146,17 @@ fn connection_template(
         Some(pooler) => (pooler.host.clone(), pooler.port),
         None => (server.host.clone(), server.port),
     };
-    let password = "{{ .password }}";
-    let quoted_password = "{{ .password | urlquery }}";
-    let user = &identity.user;
-    let database = &identity.database;
-    match engine {
-        Engine::Redis => BTreeMap::from([(
-            "REDIS_URL".to_owned(),
-            format!("redis://{user}:{quoted_password}@{host}:{port}/{database}"),
-        )]),
-        _ => {
-            let scheme = if engine == Engine::Mysql {
-                "mysql"
-            } else {
-                "postgresql"
-            };
-            BTreeMap::from([
-                (
-                    "DATABASE_URL".to_owned(),
-                    format!("{scheme}://{user}:{quoted_password}@{host}:{port}/{database}"),
-                ),
-                ("DB_HOST".to_owned(), host.clone()),
-                ("DB_NAME".to_owned(), database.clone()),
-                ("DB_PASSWORD".to_owned(), password.to_owned()),
-                ("DB_PORT".to_owned(), port.to_string()),
-                ("DB_USER".to_owned(), user.clone()),
-            ])
-        }
-    }
+    let connection = Connection {
+        engine,
+        host: &host,
+        port,
+        database: &identity.database,
+        user: &identity.user,
+        password: "{{ .password }}",
+        url_password: "{{ .password | urlquery }}",
+    };
+    database_keys(engine)
+        .iter()
+        .map(|key| (key.name().to_owned(), key.value(&connection)))
+        .collect()
 }

@@ -269,11 +269,11 @@ fn environment(ctx: &Context<'_>) -> Vec<EnvVar> {
         .into_iter()
         .map(|variable| match variable {
             PlatformVariable::Database(key) => EnvVar {
-                name: key.to_owned(),
+                name: key.name().to_owned(),
                 value: None,
                 value_from: Some(EnvVarSource {
                     secret_key_ref: Some(SecretKeySelector {
-                        key: key.to_owned(),
+                        key: key.name().to_owned(),
                         name: secrets::database_secret_name(ctx),
                         optional: Some(false),
                     }),

@@ -7,7 +7,7 @@ use super::header::{CommentSyntax, TAKE_OVER, header};
 use crate::contract::CheckedContract;
 use crate::contract::model::{CapabilityName, Engine};
 use crate::render::context::{GRPC_PORT, HTTP_PORT, METRICS_PORT};
-use crate::render::environment::{PlatformVariable, platform_environment};
+use crate::render::environment::{Connection, DatabaseKey, PlatformVariable, platform_environment};
 use crate::render::secrets::own_database;
 
 /// Where the compose file lives.
@@ -158,32 +158,17 @@ fn local_value(
     }
 }
 
-fn database_value(key: &str, name: &str, local: LocalEngine) -> String {
-    let LocalEngine {
-        engine,
-        service: host,
-        port,
-        ..
-    } = local;
-    let identity = own_database(name, engine);
-    let (user, database) = (&identity.user, &identity.database);
-    match key {
-        "REDIS_URL" => format!("redis://{host}:{port}/{database}"),
-        "DATABASE_URL" => {
-            let scheme = if engine == Engine::Mysql {
-                "mysql"
-            } else {
-                "postgresql"
-            };
-            format!("{scheme}://{user}:{LOCAL_PASSWORD}@{host}:{port}/{database}")
-        }
-        "DB_HOST" => host.to_owned(),
-        "DB_PORT" => port.to_string(),
-        "DB_NAME" => database.clone(),
-        "DB_USER" => user.clone(),
-        "DB_PASSWORD" => LOCAL_PASSWORD.to_owned(),
-        _ => String::new(),
-    }
+fn database_value(key: DatabaseKey, name: &str, local: LocalEngine) -> String {
+    let identity = own_database(name, local.engine);
+    key.value(&Connection {
+        engine: local.engine,
+        host: local.service,
+        port: local.port,
+        database: &identity.database,
+        user: &identity.user,
+        password: LOCAL_PASSWORD,
+        url_password: LOCAL_PASSWORD,
+    })
 }
 
 fn database_service(text: &mut String, name: &str, local: LocalEngine) {
@@ -226,13 +211,15 @@ fn database_service(text: &mut String, name: &str, local: LocalEngine) {
       - db-data:/var/lib/mysql
 "
         )),
-        _ => text.push_str(
-            "    healthcheck:
+        _ => text.push_str(&format!(
+            "    # As in a cluster: an ACL user limited to the keys {user}:*.
+    command: [\"redis-server\", \"--user\", \"{user}\", \"on\", \">{LOCAL_PASSWORD}\", \"~{user}:*\", \"+@all\"]
+    healthcheck:
       test: [\"CMD\", \"redis-cli\", \"ping\"]
       interval: 5s
       timeout: 3s
       retries: 20
-",
-        ),
+"
+        )),
     }
 }

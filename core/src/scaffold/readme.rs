@@ -4,7 +4,7 @@ use super::ScaffoldSettings;
 use super::header::{CommentSyntax, TAKE_OVER, header};
 use crate::contract::CheckedContract;
 use crate::contract::model::{Exposure, Runtime};
-use crate::render::environment::{PlatformVariable, platform_environment};
+use crate::render::environment::{DatabaseKey, PlatformVariable, platform_environment};
 
 /// Where the README lives.
 pub(crate) const README_PATH: &str = "README.md";
@@ -24,14 +24,13 @@ fn meaning(variable: PlatformVariable) -> &'static str {
         PlatformVariable::ServiceName => "the service name traces carry",
         PlatformVariable::ResourceAttributes => "resource attributes, such as the environment",
         PlatformVariable::Database(key) => match key {
-            "DATABASE_URL" => "the database connection, as one URL",
-            "DB_HOST" => "the database host",
-            "DB_PORT" => "the database port",
-            "DB_NAME" => "the database name",
-            "DB_USER" => "the database user",
-            "DB_PASSWORD" => "the database password (from the secret store, never in Git)",
-            "REDIS_URL" => "the Redis connection, as one URL",
-            _ => "database connection",
+            DatabaseKey::Url => "the database connection, as one URL",
+            DatabaseKey::Host => "the database host",
+            DatabaseKey::Port => "the database port",
+            DatabaseKey::Name => "the database name",
+            DatabaseKey::User => "the database user",
+            DatabaseKey::Password => "the database password (from the secret store, never in Git)",
+            DatabaseKey::RedisUrl => "the Redis connection, as one URL",
         },
     }
 }
