@@ -409,3 +409,17 @@ fn a_dockerfile_path_over_another_file_is_refused() {
     let report = text(&check(&repo, &[]).stdout);
     assert!(report.starts_with("zave.yaml: error[R007]"), "{report}");
 }
+
+#[test]
+fn check_repo_reports_json_for_tools() {
+    let (_root, repo) = scaffolded();
+    fs::write(repo.join(".github/workflows/lint.yaml"), "on: push\n").expect("extra workflow");
+    let output = check(&repo, &["--format", "json"]);
+    assert_eq!(output.status.code(), Some(1));
+    let report: serde_json::Value =
+        serde_json::from_slice(&output.stdout).expect("one JSON document");
+    assert_eq!(report["conforms"], false);
+    assert_eq!(report["contract"], serde_json::json!([]));
+    assert_eq!(report["findings"][0]["file"], ".github/workflows/lint.yaml");
+    assert_eq!(report["findings"][0]["code"], "R005");
+}
