@@ -1,9 +1,12 @@
 //! `zave`: the command-line surface of the zave core, for people and CI.
 
+mod check_repo;
 mod diff;
 mod explain;
+mod init;
 mod input;
 mod profile_arg;
+mod prompt;
 mod render;
 mod report;
 mod tree;
@@ -48,6 +51,12 @@ enum Command {
     /// For each rendered object, which contract field, profile setting, input, default or
     /// convention produced each part.
     Explain(explain::ExplainArgs),
+    /// Scaffold a tenant repository: zave.yaml, Dockerfile, docker-compose.yml, .gitignore,
+    /// README.md and the CI binding. Again later, it updates what derives from zave.yaml.
+    Init(init::InitArgs),
+    /// Check a tenant repository conforms: valid contract, generated files as zave generates
+    /// them, no workflow but the binding. Exit 0 conforms, 1 findings, 2 usage or I/O errors.
+    CheckRepo(check_repo::CheckRepoArgs),
     /// List or print the built-in profiles.
     #[command(subcommand)]
     Profile(ProfileCommand),
@@ -99,6 +108,8 @@ fn main() -> ExitCode {
         Command::Render(args) => render::run(&args),
         Command::Diff(args) => diff::run(&args),
         Command::Explain(args) => explain::run(&args),
+        Command::Init(args) => init::run(&args),
+        Command::CheckRepo(args) => check_repo::run(&args),
         Command::Profile(ProfileCommand::List) => {
             let list: String = zave::profile::BUILTIN_PROFILES
                 .iter()

@@ -138,7 +138,7 @@ fn github(result: &FileResult) -> Vec<String> {
                 Severity::Error => "error",
                 Severity::Warning => "warning",
             };
-            let mut properties = vec![format!("file={}", escape_property(&result.file))];
+            let mut position = Vec::new();
             let positions = [
                 ("line", d.line),
                 ("col", d.column),
@@ -147,10 +147,9 @@ fn github(result: &FileResult) -> Vec<String> {
             ];
             for (key, value) in positions {
                 if let Some(value) = value {
-                    properties.push(format!("{key}={value}"));
+                    position.push(format!("{key}={value}"));
                 }
             }
-            properties.push(format!("title={}", d.code));
             let mut message = if d.path.is_empty() {
                 d.message.clone()
             } else {
@@ -159,13 +158,49 @@ fn github(result: &FileResult) -> Vec<String> {
             if let Some(help) = &d.help {
                 message.push_str(&format!("\nhelp: {help}"));
             }
-            format!(
-                "::{level} {}::{}\n",
-                properties.join(","),
-                escape_data(&message)
-            )
+            github_annotation(level, &result.file, &position, d.code.as_str(), &message)
         })
         .collect()
+}
+
+/// One GitHub Actions annotation: `::error file=…,line=…,title=…::message`. `position` holds
+/// `key=value` pairs such as `line=7`.
+pub fn github_annotation(
+    level: &str,
+    file: &str,
+    position: &[String],
+    title: &str,
+    message: &str,
+) -> String {
+    let mut properties = vec![format!("file={}", escape_property(file))];
+    properties.extend(position.iter().cloned());
+    properties.push(format!("title={}", escape_property(title)));
+    format!(
+        "::{level} {}::{}\n",
+        properties.join(","),
+        escape_data(message)
+    )
+}
+
+/// A diagnostic on one line: `file:line:column: error[Z201]: path: message`.
+pub fn one_line(file: &str, diagnostic: &zave::Diagnostic) -> String {
+    let level = match diagnostic.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    let position = match (diagnostic.line, diagnostic.column) {
+        (Some(line), Some(column)) => format!("{file}:{line}:{column}"),
+        _ => file.to_owned(),
+    };
+    let mut text = format!("{position}: {level}[{}]: ", diagnostic.code);
+    if !diagnostic.path.is_empty() {
+        text.push_str(&format!("{}: ", diagnostic.path));
+    }
+    text.push_str(&diagnostic.message);
+    if let Some(help) = &diagnostic.help {
+        text.push_str(&format!(" ({help})"));
+    }
+    text
 }
 
 fn escape_data(text: &str) -> String {

@@ -7,6 +7,7 @@ use std::path::{Component, Path, PathBuf};
 
 use zave::RenderedFile;
 use zave::manifest::HEADER_PREFIX;
+use zave::scaffold::OnDisk;
 
 /// One difference between the tree zave would write and the tree on disk.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -128,27 +129,59 @@ impl Tree {
                 }
                 _ => {}
             }
-            let parent = target
-                .parent()
-                .ok_or_else(|| format!("{} has no folder", file.path))?;
-            if !checked.contains(parent) {
-                fs::create_dir_all(parent)
-                    .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
-                checked.insert(parent.to_path_buf());
-            }
-            let file_name = target
-                .file_name()
-                .and_then(|n| n.to_str())
-                .unwrap_or("file");
-            let temporary = parent.join(format!(".{file_name}.zave-tmp"));
-            let written = fs::write(&temporary, file.content.as_bytes())
-                .and_then(|()| fs::rename(&temporary, &target));
-            if let Err(error) = written {
-                let _ = fs::remove_file(&temporary);
-                return Err(format!("cannot write {}: {error}", file.path));
-            }
+            put(&target, &file.path, &file.content, &mut checked)?;
         }
         Ok(())
+    }
+
+    /// Writes one file atomically at `relative`, whatever is there (the caller decided it may
+    /// be replaced), never through a symbolic link.
+    pub fn write_file(&self, relative: &str, content: &str) -> Result<(), String> {
+        let mut checked = BTreeSet::new();
+        let target = self.locate_in(relative, &mut checked)?;
+        put(&target, relative, content, &mut checked)
+    }
+
+    /// What stands at `relative`: nothing, a regular file (read up to `limit` bytes), or
+    /// something else (a folder, or a symbolic link on the way).
+    pub fn inspect(&self, relative: &str, limit: u64) -> Result<OnDisk, String> {
+        let Ok(target) = self.locate(relative) else {
+            return Ok(OnDisk::NotAFile);
+        };
+        match fs::symlink_metadata(&target) {
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(OnDisk::Missing),
+            Err(error) => Err(format!("cannot read {relative}: {error}")),
+            Ok(meta) if !meta.is_file() => Ok(OnDisk::NotAFile),
+            Ok(_) => {
+                let mut bytes = Vec::new();
+                fs::File::open(&target)
+                    .and_then(|file| {
+                        std::io::Read::read_to_end(
+                            &mut std::io::Read::take(file, limit),
+                            &mut bytes,
+                        )
+                    })
+                    .map_err(|error| format!("cannot read {relative}: {error}"))?;
+                Ok(OnDisk::File(bytes))
+            }
+        }
+    }
+
+    /// The names of every entry of the folder `relative`, sorted; none when it does not exist.
+    pub fn entries(&self, relative: &str) -> Result<Vec<String>, String> {
+        let located = self.locate(relative)?;
+        if fs::symlink_metadata(&located).is_ok_and(|meta| meta.file_type().is_symlink()) {
+            return Err(format!("{relative} is a symbolic link"));
+        }
+        let Ok(entries) = fs::read_dir(&located) else {
+            return Ok(Vec::new());
+        };
+        let mut names: Vec<String> = entries
+            .flatten()
+            .map(|entry| entry.file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        Ok(names)
     }
 
     /// The zave-generated files directly in `dir` (a tree path) that are not in `keep`.
@@ -196,6 +229,36 @@ impl Tree {
         }
         Ok(())
     }
+}
+
+/// Writes `content` to `target` through a temporary file renamed into place, creating the
+/// folder (once per folder in `checked`).
+fn put(
+    target: &Path,
+    relative: &str,
+    content: &str,
+    checked: &mut BTreeSet<PathBuf>,
+) -> Result<(), String> {
+    let parent = target
+        .parent()
+        .ok_or_else(|| format!("{relative} has no folder"))?;
+    if !checked.contains(parent) {
+        fs::create_dir_all(parent)
+            .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+        checked.insert(parent.to_path_buf());
+    }
+    let file_name = target
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("file");
+    let temporary = parent.join(format!(".{file_name}.zave-tmp"));
+    let written =
+        fs::write(&temporary, content.as_bytes()).and_then(|()| fs::rename(&temporary, target));
+    if let Err(error) = written {
+        let _ = fs::remove_file(&temporary);
+        return Err(format!("cannot write {relative}: {error}"));
+    }
+    Ok(())
 }
 
 /// Whether the file at `path` starts with zave's header.

@@ -14,6 +14,7 @@ pub mod document;
 pub mod manifest;
 pub mod profile;
 pub mod render;
+pub mod scaffold;
 pub mod schema;
 mod suggest;
 pub mod yaml;

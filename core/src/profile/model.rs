@@ -79,6 +79,10 @@ pub struct ProfileSpec {
     pub dns: Peer,
     /// What the environment allows and requires.
     pub policy: Policy,
+    /// The CI binding `zave init` writes into tenant repositories; without it, init needs the
+    /// pin as flags.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ci: Option<CiBinding>,
 }
 
 /// What an environment is for.
@@ -394,4 +398,28 @@ pub struct Policy {
     /// Capabilities every workload gets, injected when missing (W003).
     #[serde(default)]
     pub required_capabilities: Vec<CapabilityName>,
+}
+
+/// The platform's shared build workflow that a tenant repository's only workflow calls.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct CiBinding {
+    /// The shared workflow, as `owner/repository/.github/workflows/file.yml`.
+    #[schemars(regex(
+        pattern = r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+/\.github/workflows/[A-Za-z0-9_.-]+\.ya?ml$"
+    ))]
+    pub shared_workflow: String,
+    /// The commit of the shared workflow's repository the binding is pinned to (40 hex digits:
+    /// a tag can move, a commit cannot).
+    #[schemars(regex(pattern = r"^[0-9a-f]{40}$"))]
+    pub commit: String,
+    /// The release that commit is, written beside the pin for people and update bots.
+    #[schemars(regex(pattern = r"^v[0-9]+\.[0-9]+\.[0-9]+$"))]
+    pub release: String,
+    /// The owner images are published under: a workload's image is `<owner>/<name>`.
+    #[schemars(regex(pattern = r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$"), length(max = 39))]
+    pub image_owner: String,
+    /// The GitOps repository (`owner/name`) told about each published image.
+    #[schemars(regex(pattern = r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$"))]
+    pub dispatch_repository: String,
 }

@@ -4,6 +4,7 @@
 mod capabilities;
 pub(crate) mod context;
 pub mod custom;
+pub mod environment;
 pub mod explain;
 mod gitops;
 mod image;

@@ -8,26 +8,11 @@ use super::custom::{
     CustomResource, ExternalSecretData, ExternalSecretDataFrom, ExternalSecretSpec,
     ExternalSecretTarget, RemoteRef, SecretStoreRef, SecretTemplate,
 };
+use super::environment::{Connection, database_keys};
 use crate::contract::model::Engine;
 use crate::manifest::{Manifest, Object, Zone};
 use crate::profile::model::{DatabaseServer, Isolation};
 use crate::profile::server;
-
-/// The environment keys a workload gets for an engine: the same under every profile.
-pub fn database_keys(engine: Engine) -> &'static [&'static str] {
-    match engine {
-        Engine::Postgres | Engine::Mysql => &[
-            "DATABASE_URL",
-            "DB_HOST",
-            "DB_PORT",
-            "DB_NAME",
-            "DB_USER",
-            "DB_PASSWORD",
-        ],
-        Engine::Redis => &["REDIS_URL"],
-        Engine::None => &[],
-    }
-}
 
 /// The Secret holding the tenant's own application secrets.
 pub fn app_secret_name(ctx: &Context<'_>) -> String {
@@ -55,17 +40,29 @@ pub fn database_identity(
     engine: Engine,
     server: &DatabaseServer,
 ) -> DatabaseIdentity {
-    let id = ctx.identifier();
+    let own = own_database(ctx.name(), engine);
+    match (engine, server.isolation, &server.shared_database) {
+        (Engine::Postgres | Engine::Mysql, Isolation::SchemaPerTenant, Some(shared)) => {
+            DatabaseIdentity {
+                database: shared.clone(),
+                user: own.user,
+            }
+        }
+        _ => own,
+    }
+}
+
+/// The database and user of workload `name` on a server where it has a database of its own
+/// (a cluster's database-per-tenant server, or a laptop's compose file).
+pub fn own_database(name: &str, engine: Engine) -> DatabaseIdentity {
+    let id = name.replace('-', "_");
     match engine {
         Engine::Redis => DatabaseIdentity {
             database: "0".to_owned(),
-            user: ctx.name().to_owned(),
+            user: name.to_owned(),
         },
         _ => DatabaseIdentity {
-            database: match (server.isolation, &server.shared_database) {
-                (Isolation::SchemaPerTenant, Some(shared)) => shared.clone(),
-                _ => format!("db_{id}"),
-            },
+            database: format!("db_{id}"),
             user: format!("{id}_app"),
         },
     }
@@ -149,32 +146,17 @@ fn connection_template(
         Some(pooler) => (pooler.host.clone(), pooler.port),
         None => (server.host.clone(), server.port),
     };
-    let password = "{{ .password }}";
-    let quoted_password = "{{ .password | urlquery }}";
-    let user = &identity.user;
-    let database = &identity.database;
-    match engine {
-        Engine::Redis => BTreeMap::from([(
-            "REDIS_URL".to_owned(),
-            format!("redis://{user}:{quoted_password}@{host}:{port}/{database}"),
-        )]),
-        _ => {
-            let scheme = if engine == Engine::Mysql {
-                "mysql"
-            } else {
-                "postgresql"
-            };
-            BTreeMap::from([
-                (
-                    "DATABASE_URL".to_owned(),
-                    format!("{scheme}://{user}:{quoted_password}@{host}:{port}/{database}"),
-                ),
-                ("DB_HOST".to_owned(), host.clone()),
-                ("DB_NAME".to_owned(), database.clone()),
-                ("DB_PASSWORD".to_owned(), password.to_owned()),
-                ("DB_PORT".to_owned(), port.to_string()),
-                ("DB_USER".to_owned(), user.clone()),
-            ])
-        }
-    }
+    let connection = Connection {
+        engine,
+        host: &host,
+        port,
+        database: &identity.database,
+        user: &identity.user,
+        password: "{{ .password }}",
+        url_password: "{{ .password | urlquery }}",
+    };
+    database_keys(engine)
+        .iter()
+        .map(|key| (key.name().to_owned(), key.value(&connection)))
+        .collect()
 }

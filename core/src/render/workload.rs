@@ -21,6 +21,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use super::context::{Context, GRPC_PORT, HTTP_PORT, METRICS_PORT};
+use super::environment::{PlatformVariable, platform_environment};
 use super::secrets;
 use super::tenancy::quantities;
 use crate::contract::model::CapabilityName;
@@ -256,61 +257,48 @@ fn probe(ctx: &Context<'_>) -> Option<Probe> {
     })
 }
 
-/// The container's environment. Names depend on the contract only (the portability
-/// invariant); values may depend on the profile.
+/// The container's environment, one value per variable of [`platform_environment`]. Names
+/// depend on the contract only (the portability invariant); values may depend on the profile.
 fn environment(ctx: &Context<'_>) -> Vec<EnvVar> {
-    let mut env = Vec::new();
-    let mut plain = |name: &str, value: String| {
-        env.push(EnvVar {
-            name: name.to_owned(),
-            value: Some(value),
-            value_from: None,
-        });
+    let plain = |variable: PlatformVariable, value: String| EnvVar {
+        name: variable.name().to_owned(),
+        value: Some(value),
+        value_from: None,
     };
-    if ctx.serves_http() {
-        plain("PORT", HTTP_PORT.to_string());
-    }
-    if ctx.serves_grpc() {
-        plain("GRPC_PORT", GRPC_PORT.to_string());
-    }
-    let capabilities = &ctx.contract.capabilities;
-    if capabilities.contains(&CapabilityName::Metrics) {
-        plain("METRICS_PORT", METRICS_PORT.to_string());
-    }
-    if capabilities.contains(&CapabilityName::Tracing) {
-        plain(
-            "OTEL_EXPORTER_OTLP_ENDPOINT",
-            ctx.profile.spec.telemetry.otlp_endpoint.clone(),
-        );
-        plain("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc".to_owned());
-        plain("OTEL_SERVICE_NAME", ctx.name().to_owned());
-        let classification = serde_json::to_value(ctx.profile.spec.classification)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default();
-        plain(
-            "OTEL_RESOURCE_ATTRIBUTES",
-            format!("deployment.environment={classification}"),
-        );
-    }
-    if let Some(engine) = ctx.contract.engine {
-        let secret = secrets::database_secret_name(ctx);
-        for key in secrets::database_keys(engine) {
-            env.push(EnvVar {
-                name: (*key).to_owned(),
+    platform_environment(ctx.contract)
+        .into_iter()
+        .map(|variable| match variable {
+            PlatformVariable::Database(key) => EnvVar {
+                name: key.name().to_owned(),
                 value: None,
                 value_from: Some(EnvVarSource {
                     secret_key_ref: Some(SecretKeySelector {
-                        key: (*key).to_owned(),
-                        name: secret.clone(),
+                        key: key.name().to_owned(),
+                        name: secrets::database_secret_name(ctx),
                         optional: Some(false),
                     }),
                     ..EnvVarSource::default()
                 }),
-            });
-        }
-    }
-    env
+            },
+            PlatformVariable::OtlpEndpoint => {
+                plain(variable, ctx.profile.spec.telemetry.otlp_endpoint.clone())
+            }
+            PlatformVariable::ServiceName => plain(variable, ctx.name().to_owned()),
+            PlatformVariable::ResourceAttributes => {
+                let classification = serde_json::to_value(ctx.profile.spec.classification)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default();
+                plain(variable, format!("deployment.environment={classification}"))
+            }
+            PlatformVariable::Port
+            | PlatformVariable::GrpcPort
+            | PlatformVariable::MetricsPort
+            | PlatformVariable::OtlpProtocol => {
+                plain(variable, variable.fixed_value().unwrap_or_default())
+            }
+        })
+        .collect()
 }
 
 fn service(ctx: &Context<'_>) -> Service {

@@ -1,0 +1,220 @@
+//! `zave check-repo`: the conformance gate of a tenant repository. Reads what the core needs
+//! from the disk and prints the core's findings, one line each (or GitHub annotations).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Args;
+use zave::scaffold::{
+    self, CONTRACT_PATH, OnDisk, RepoCode, RepoFinding, ScaffoldFile, WORKFLOWS_DIR,
+};
+use zave::{Diagnostic, ValidateOptions};
+
+use crate::EXIT_USAGE;
+use crate::init::{PinArgs, READ_LIMIT};
+use crate::profile_arg::ProfileArg;
+use crate::report::{self, Format};
+use crate::tree::Tree;
+
+/// Arguments of `zave check-repo`.
+#[derive(Debug, Args)]
+pub struct CheckRepoArgs {
+    /// The tenant repository's root.
+    #[arg(value_name = "DIR", default_value = ".")]
+    dir: PathBuf,
+    #[command(flatten)]
+    profile: ProfileArg,
+    #[command(flatten)]
+    pin: PinArgs,
+    /// Output format: one line per finding, JSON, or GitHub annotations.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+}
+
+/// Runs `zave check-repo`: exit 0 when the repository conforms, 1 with findings, 2 on usage
+/// or I/O errors.
+pub fn run(args: &CheckRepoArgs) -> ExitCode {
+    let profile = match args.profile.load_or_report() {
+        Ok(profile) => profile,
+        Err(code) => return code,
+    };
+    let settings = match args.pin.settings(&profile) {
+        Ok(settings) => settings,
+        Err(code) => return code,
+    };
+    let tree = match Tree::open(&args.dir, false) {
+        Ok(tree) if args.dir.is_dir() => tree,
+        Ok(_) => {
+            eprintln!("zave: {} is not a folder", args.dir.display());
+            return ExitCode::from(EXIT_USAGE);
+        }
+        Err(error) => {
+            eprintln!("zave: {error}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    let shown = |path: &str| {
+        if args.dir.as_os_str() == "." {
+            if path.is_empty() {
+                ".".to_owned()
+            } else {
+                path.to_owned()
+            }
+        } else {
+            args.dir.join(path).display().to_string()
+        }
+    };
+    let read = |path: &str| tree.inspect(path, READ_LIMIT).unwrap_or(OnDisk::NotAFile);
+    let mut contract_findings: Vec<Diagnostic> = Vec::new();
+    let mut expected: Vec<ScaffoldFile> = Vec::new();
+    let mut findings: Vec<RepoFinding> = Vec::new();
+    match read(CONTRACT_PATH) {
+        OnDisk::File(bytes) => match zave::validate(&bytes, ValidateOptions::default()) {
+            Ok(checked) => match scaffold::files(&checked, &settings) {
+                Ok(files) => expected = files,
+                Err(error) => findings.push(RepoFinding {
+                    path: CONTRACT_PATH.to_owned(),
+                    code: RepoCode::Unscaffoldable,
+                    message: error.to_string(),
+                    help: "edit spec.build in zave.yaml".to_owned(),
+                }),
+            },
+            Err(diagnostics) => {
+                contract_findings = diagnostics
+                    .0
+                    .into_iter()
+                    .filter(Diagnostic::is_error)
+                    .collect();
+            }
+        },
+        OnDisk::Missing => findings.push(RepoFinding {
+            path: CONTRACT_PATH.to_owned(),
+            code: RepoCode::Missing,
+            message: "missing: the repository has no contract".to_owned(),
+            help: "run `zave init NAME --dir .` to write one".to_owned(),
+        }),
+        OnDisk::NotAFile => findings.push(RepoFinding {
+            path: CONTRACT_PATH.to_owned(),
+            code: RepoCode::NotAFile,
+            message: "is not a regular file (a folder or a symbolic link)".to_owned(),
+            help: "make zave.yaml a file".to_owned(),
+        }),
+    }
+    let workflows = match tree.entries(WORKFLOWS_DIR) {
+        Ok(entries) => entries,
+        Err(error) => {
+            findings.push(RepoFinding {
+                path: WORKFLOWS_DIR.to_owned(),
+                code: RepoCode::NotAFile,
+                message: error,
+                help: "make .github/workflows a folder holding only the CI binding".to_owned(),
+            });
+            Vec::new()
+        }
+    };
+    findings.extend(scaffold::check_repository(&expected, &read, &workflows));
+    findings.sort();
+    let conforms = findings.is_empty() && contract_findings.is_empty();
+    let output = match args.format {
+        Format::Human => human(
+            &contract_findings,
+            &findings,
+            &shown,
+            conforms,
+            expected.len(),
+        ),
+        Format::Github => github(&contract_findings, &findings, &shown),
+        Format::Json => json(&contract_findings, &findings, &shown, conforms),
+    };
+    let status = crate::print(&output);
+    if conforms { status } else { ExitCode::FAILURE }
+}
+
+fn human(
+    contract: &[Diagnostic],
+    findings: &[RepoFinding],
+    shown: &dyn Fn(&str) -> String,
+    conforms: bool,
+    generated: usize,
+) -> String {
+    if conforms {
+        return format!(
+            "{} conforms: valid contract, {generated} generated files as zave generates them, no other workflow\n",
+            shown("").trim_end_matches('/')
+        );
+    }
+    let mut text: String = contract
+        .iter()
+        .map(|d| report::one_line(&shown(CONTRACT_PATH), d) + "\n")
+        .collect();
+    for finding in findings {
+        text.push_str(&format!(
+            "{}: error[{}]: {} ({})\n",
+            shown(&finding.path),
+            finding.code,
+            finding.message,
+            finding.help
+        ));
+    }
+    text
+}
+
+fn github(
+    contract: &[Diagnostic],
+    findings: &[RepoFinding],
+    shown: &dyn Fn(&str) -> String,
+) -> String {
+    let mut text = String::new();
+    for d in contract {
+        let position: Vec<String> = [("line", d.line), ("col", d.column)]
+            .into_iter()
+            .filter_map(|(key, value)| value.map(|v| format!("{key}={v}")))
+            .collect();
+        let message = format!("{}: {}", d.path, d.message);
+        text.push_str(&report::github_annotation(
+            "error",
+            &shown(CONTRACT_PATH),
+            &position,
+            d.code.as_str(),
+            &message,
+        ));
+    }
+    for finding in findings {
+        let message = format!("{}\nhelp: {}", finding.message, finding.help);
+        text.push_str(&report::github_annotation(
+            "error",
+            &shown(&finding.path),
+            &[],
+            finding.code.as_str(),
+            &message,
+        ));
+    }
+    text
+}
+
+fn json(
+    contract: &[Diagnostic],
+    findings: &[RepoFinding],
+    shown: &dyn Fn(&str) -> String,
+    conforms: bool,
+) -> String {
+    let findings: Vec<serde_json::Value> = findings
+        .iter()
+        .map(|f| {
+            serde_json::json!({
+                "file": shown(&f.path),
+                "code": f.code.as_str(),
+                "message": f.message,
+                "help": f.help,
+            })
+        })
+        .collect();
+    let mut text = serde_json::to_string_pretty(&serde_json::json!({
+        "conforms": conforms,
+        "contract": contract,
+        "findings": findings,
+    }))
+    .unwrap_or_default();
+    text.push('\n');
+    text
+}

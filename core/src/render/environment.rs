@@ -1,0 +1,185 @@
+//! The environment the platform gives a workload: which variables, by name, in order. The
+//! render fills them with cluster values and the scaffold's compose file with local ones, so
+//! code reads the same names on a laptop and in every cluster.
+
+use super::context::{GRPC_PORT, HTTP_PORT, METRICS_PORT};
+use crate::contract::CheckedContract;
+use crate::contract::model::{CapabilityName, Engine, Exposure};
+
+/// One variable the platform sets in the workload's container.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlatformVariable {
+    /// `PORT`: the HTTP port (8080).
+    Port,
+    /// `GRPC_PORT`: the gRPC port (50051).
+    GrpcPort,
+    /// `METRICS_PORT`: where metrics are served (9090).
+    MetricsPort,
+    /// `OTEL_EXPORTER_OTLP_ENDPOINT`: the collector traces go to.
+    OtlpEndpoint,
+    /// `OTEL_EXPORTER_OTLP_PROTOCOL`: always `grpc`.
+    OtlpProtocol,
+    /// `OTEL_SERVICE_NAME`: the workload's name.
+    ServiceName,
+    /// `OTEL_RESOURCE_ATTRIBUTES`: `deployment.environment=<classification>`.
+    ResourceAttributes,
+    /// A key of the database connection, read from the `<name>-db` Secret in a cluster.
+    Database(DatabaseKey),
+}
+
+/// A key of a database connection: the same names under every profile and on a laptop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum DatabaseKey {
+    /// `DATABASE_URL`: the whole connection (PostgreSQL, MySQL).
+    Url,
+    /// `DB_HOST`.
+    Host,
+    /// `DB_PORT`.
+    Port,
+    /// `DB_NAME`.
+    Name,
+    /// `DB_USER`.
+    User,
+    /// `DB_PASSWORD`.
+    Password,
+    /// `REDIS_URL`: the whole connection (Redis).
+    RedisUrl,
+}
+
+/// Where a database is and who connects to it, with the password as it is to be written (a
+/// template over the secret store in a cluster, a throwaway on a laptop).
+#[derive(Debug, Clone, Copy)]
+pub struct Connection<'a> {
+    /// The engine.
+    pub engine: Engine,
+    /// The host the workload connects to.
+    pub host: &'a str,
+    /// The port the workload connects to.
+    pub port: u16,
+    /// The database (PostgreSQL, MySQL) or database number (Redis).
+    pub database: &'a str,
+    /// The login user.
+    pub user: &'a str,
+    /// The password, as written in `DB_PASSWORD`.
+    pub password: &'a str,
+    /// The password, as written inside a URL.
+    pub url_password: &'a str,
+}
+
+impl DatabaseKey {
+    /// The variable's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            DatabaseKey::Url => "DATABASE_URL",
+            DatabaseKey::Host => "DB_HOST",
+            DatabaseKey::Port => "DB_PORT",
+            DatabaseKey::Name => "DB_NAME",
+            DatabaseKey::User => "DB_USER",
+            DatabaseKey::Password => "DB_PASSWORD",
+            DatabaseKey::RedisUrl => "REDIS_URL",
+        }
+    }
+
+    /// The variable's value for a connection.
+    pub fn value(self, connection: &Connection<'_>) -> String {
+        let Connection {
+            engine,
+            host,
+            port,
+            database,
+            user,
+            password,
+            url_password,
+        } = *connection;
+        let scheme = match engine {
+            Engine::Mysql => "mysql",
+            Engine::Redis => "redis",
+            _ => "postgresql",
+        };
+        match self {
+            DatabaseKey::Url | DatabaseKey::RedisUrl => {
+                format!("{scheme}://{user}:{url_password}@{host}:{port}/{database}")
+            }
+            DatabaseKey::Host => host.to_owned(),
+            DatabaseKey::Port => port.to_string(),
+            DatabaseKey::Name => database.to_owned(),
+            DatabaseKey::User => user.to_owned(),
+            DatabaseKey::Password => password.to_owned(),
+        }
+    }
+}
+
+impl PlatformVariable {
+    /// The variable's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            PlatformVariable::Port => "PORT",
+            PlatformVariable::GrpcPort => "GRPC_PORT",
+            PlatformVariable::MetricsPort => "METRICS_PORT",
+            PlatformVariable::OtlpEndpoint => "OTEL_EXPORTER_OTLP_ENDPOINT",
+            PlatformVariable::OtlpProtocol => "OTEL_EXPORTER_OTLP_PROTOCOL",
+            PlatformVariable::ServiceName => "OTEL_SERVICE_NAME",
+            PlatformVariable::ResourceAttributes => "OTEL_RESOURCE_ATTRIBUTES",
+            PlatformVariable::Database(key) => key.name(),
+        }
+    }
+
+    /// The value when it is the same everywhere (ports, protocol); `None` when it depends on
+    /// where the workload runs.
+    pub fn fixed_value(self) -> Option<String> {
+        match self {
+            PlatformVariable::Port => Some(HTTP_PORT.to_string()),
+            PlatformVariable::GrpcPort => Some(GRPC_PORT.to_string()),
+            PlatformVariable::MetricsPort => Some(METRICS_PORT.to_string()),
+            PlatformVariable::OtlpProtocol => Some("grpc".to_owned()),
+            _ => None,
+        }
+    }
+}
+
+/// The connection keys a workload gets for an engine: the same under every profile.
+pub fn database_keys(engine: Engine) -> &'static [DatabaseKey] {
+    match engine {
+        Engine::Postgres | Engine::Mysql => &[
+            DatabaseKey::Url,
+            DatabaseKey::Host,
+            DatabaseKey::Port,
+            DatabaseKey::Name,
+            DatabaseKey::User,
+            DatabaseKey::Password,
+        ],
+        Engine::Redis => &[DatabaseKey::RedisUrl],
+        Engine::None => &[],
+    }
+}
+
+/// Every variable a checked contract's container gets, in the order the render writes them.
+/// Names depend on the contract only (the portability invariant); a profile changes them only
+/// through the capabilities it injects (W003), which are part of the checked contract.
+pub fn platform_environment(contract: &CheckedContract) -> Vec<PlatformVariable> {
+    let mut variables = Vec::new();
+    match contract.exposure {
+        Exposure::PublicHttp | Exposure::InternalHttp => variables.push(PlatformVariable::Port),
+        Exposure::Grpc => variables.push(PlatformVariable::GrpcPort),
+        Exposure::None | Exposure::Async => {}
+    }
+    if contract.capabilities.contains(&CapabilityName::Metrics) {
+        variables.push(PlatformVariable::MetricsPort);
+    }
+    if contract.capabilities.contains(&CapabilityName::Tracing) {
+        variables.extend([
+            PlatformVariable::OtlpEndpoint,
+            PlatformVariable::OtlpProtocol,
+            PlatformVariable::ServiceName,
+            PlatformVariable::ResourceAttributes,
+        ]);
+    }
+    if let Some(engine) = contract.engine {
+        variables.extend(
+            database_keys(engine)
+                .iter()
+                .map(|key| PlatformVariable::Database(*key)),
+        );
+    }
+    variables
+}

@@ -1,0 +1,83 @@
+//! Snapshots of the scaffold: every runtime with every persistence engine it may have, and
+//! workloads with capabilities and other exposures. Each snapshot is the whole repository.
+
+use zave::scaffold::{self, InitAnswers, PinOverride, Question, ScaffoldSettings};
+use zave::{Profile, ValidateOptions};
+
+/// The repository of `answers` (given as flag values) under the kind profile: every file, in
+/// order, after a `--- path` line.
+fn repository(name: &str, flags: &[(Question, &str)]) -> String {
+    let mut answers = InitAnswers::new(name);
+    for (question, value) in flags {
+        answers.answer(*question, value).expect("an offered value");
+    }
+    let source = answers.contract_source();
+    let checked =
+        zave::validate(source.as_bytes(), ValidateOptions::default()).unwrap_or_else(|d| {
+            panic!(
+                "{}",
+                d.to_text("zave.yaml", Some(&source), zave::TextStyle::Plain)
+            )
+        });
+    let profile = Profile::builtin("kind").expect("built-in");
+    let settings =
+        ScaffoldSettings::from_profile(profile, PinOverride::default()).expect("settings");
+    let mut text = format!("--- zave.yaml\n{source}");
+    for file in scaffold::files(&checked, &settings).expect("no collision") {
+        text.push_str(&format!("--- {}\n{}", file.path, file.content));
+    }
+    text
+}
+
+#[test]
+fn every_runtime_with_every_engine() {
+    for engine in ["none", "postgres", "mysql", "redis"] {
+        let flags = [
+            (Question::Runtime, "container"),
+            (Question::Persistence, engine),
+        ];
+        insta::assert_snapshot!(
+            format!("container-{engine}"),
+            repository("payments-api", &flags)
+        );
+    }
+    // A static site takes no persistence (Z203): its only combination is without an engine.
+    let flags = [
+        (Question::Runtime, "static"),
+        (Question::Persistence, "none"),
+    ];
+    insta::assert_snapshot!("static-none", repository("docs-site", &flags));
+}
+
+#[test]
+fn capabilities_and_other_exposures() {
+    let traced = [
+        (Question::Persistence, "postgres"),
+        (Question::Capability, "metrics"),
+        (Question::Capability, "tracing"),
+        (Question::Tier, "large"),
+    ];
+    insta::assert_snapshot!(
+        "container-postgres-metrics-tracing",
+        repository("orders", &traced)
+    );
+    let grpc = [
+        (Question::Exposure, "grpc"),
+        (Question::Persistence, "redis"),
+    ];
+    insta::assert_snapshot!("grpc-redis", repository("ledger", &grpc));
+    let worker = [
+        (Question::Exposure, "async"),
+        (Question::Persistence, "mysql"),
+    ];
+    insta::assert_snapshot!("async-mysql", repository("listings-ingest", &worker));
+}
+
+#[test]
+fn the_scaffold_is_the_same_every_time() {
+    let flags = [
+        (Question::Persistence, "postgres"),
+        (Question::Capability, "tracing"),
+    ];
+    assert_eq!(repository("a", &flags), repository("a", &flags));
+}
