@@ -57,6 +57,15 @@ fn scaffolded() -> (tempfile::TempDir, PathBuf) {
     (root, repo)
 }
 
+/// Replaces `from` with `to` in a file of the repository and returns the new text.
+fn edit(path: &Path, from: &str, to: &str) -> String {
+    let text = fs::read_to_string(path).expect("readable file");
+    assert!(text.contains(from), "{} has no {from:?}", path.display());
+    let edited = text.replace(from, to);
+    fs::write(path, &edited).expect("edit");
+    edited
+}
+
 fn check(repo: &Path, extra: &[&str]) -> Output {
     let mut args = vec!["check-repo", "."];
     args.extend_from_slice(extra);
@@ -110,10 +119,7 @@ fn running_init_again_with_the_same_inputs_changes_nothing() {
 fn a_changed_contract_updates_only_what_derives_from_it() {
     let (_root, repo) = scaffolded();
     let contract = repo.join("zave.yaml");
-    let edited = fs::read_to_string(&contract)
-        .expect("contract")
-        .replace("engine: postgres", "engine: redis");
-    fs::write(&contract, &edited).expect("edit the contract");
+    let edited = edit(&contract, "engine: postgres", "engine: redis");
     let before = snapshot(&repo);
     let output = zave(&["init", "payments-api", "--dir", "."], &repo);
     assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
@@ -297,10 +303,7 @@ fn check_repo_finds_an_extra_workflow() {
 fn check_repo_finds_an_edited_dockerfile() {
     let (_root, repo) = scaffolded();
     let dockerfile = repo.join("Dockerfile");
-    let edited = fs::read_to_string(&dockerfile)
-        .expect("Dockerfile")
-        .replace("USER 10001:10001", "USER root");
-    fs::write(&dockerfile, edited).expect("edit");
+    edit(&dockerfile, "USER 10001:10001", "USER root");
     let output = check(&repo, &[]);
     assert_eq!(output.status.code(), Some(1));
     let report = text(&output.stdout);
@@ -355,10 +358,7 @@ fn check_repo_finds_a_stale_binding() {
 fn check_repo_finds_an_invalid_contract_with_its_position() {
     let (_root, repo) = scaffolded();
     let contract = repo.join("zave.yaml");
-    let edited = fs::read_to_string(&contract)
-        .expect("contract")
-        .replace("delivery: rolling", "delivery: canary");
-    fs::write(&contract, edited).expect("edit");
+    edit(&contract, "delivery: rolling", "delivery: canary");
     let output = check(&repo, &[]);
     assert_eq!(output.status.code(), Some(1));
     let report = text(&output.stdout);
@@ -397,11 +397,11 @@ fn a_repository_without_a_contract_does_not_conform() {
 fn a_dockerfile_path_over_another_file_is_refused() {
     let (_root, repo) = scaffolded();
     let contract = repo.join("zave.yaml");
-    let edited = fs::read_to_string(&contract).expect("contract").replace(
+    let edited = edit(
+        &contract,
         "  resources:",
         "  build:\n    dockerfilePath: zave.yaml\n  resources:",
     );
-    fs::write(&contract, &edited).expect("edit");
     let output = zave(&["init", "payments-api", "--dir", ".", "--force"], &repo);
     assert_eq!(output.status.code(), Some(1));
     assert!(text(&output.stderr).contains("dockerfilePath \"zave.yaml\""));
