@@ -4,6 +4,7 @@ mod diff;
 mod explain;
 mod input;
 mod profile_arg;
+mod provision;
 mod render;
 mod report;
 mod tree;
@@ -48,6 +49,8 @@ enum Command {
     /// For each rendered object, which contract field, profile setting, input, default or
     /// convention produced each part.
     Explain(explain::ExplainArgs),
+    /// Print the database provisioning script a contract gets under a profile, for review.
+    ProvisionScript(provision::ProvisionArgs),
     /// List or print the built-in profiles.
     #[command(subcommand)]
     Profile(ProfileCommand),
@@ -99,6 +102,7 @@ fn main() -> ExitCode {
         Command::Render(args) => render::run(&args),
         Command::Diff(args) => diff::run(&args),
         Command::Explain(args) => explain::run(&args),
+        Command::ProvisionScript(args) => provision::run(&args),
         Command::Profile(ProfileCommand::List) => {
             let list: String = zave::profile::BUILTIN_PROFILES
                 .iter()

@@ -10,8 +10,9 @@ use super::custom::{
 };
 use crate::contract::model::Engine;
 use crate::manifest::{Manifest, Object, Zone};
-use crate::profile::model::{DatabaseServer, Isolation};
+use crate::profile::model::DatabaseServer;
 use crate::profile::server;
+use crate::render::persistence::names::{MysqlNames, PostgresNames};
 
 /// The environment keys a workload gets for an engine: the same under every profile.
 pub fn database_keys(engine: Engine) -> &'static [&'static str] {
@@ -55,19 +56,25 @@ pub fn database_identity(
     engine: Engine,
     server: &DatabaseServer,
 ) -> DatabaseIdentity {
-    let id = ctx.identifier();
     match engine {
         Engine::Redis => DatabaseIdentity {
             database: "0".to_owned(),
             user: ctx.name().to_owned(),
         },
-        _ => DatabaseIdentity {
-            database: match (server.isolation, &server.shared_database) {
-                (Isolation::SchemaPerTenant, Some(shared)) => shared.clone(),
-                _ => format!("db_{id}"),
-            },
-            user: format!("{id}_app"),
-        },
+        Engine::Mysql => {
+            let names = MysqlNames::of(ctx.name());
+            DatabaseIdentity {
+                database: names.database,
+                user: names.user,
+            }
+        }
+        _ => {
+            let names = PostgresNames::of(ctx.name(), server);
+            DatabaseIdentity {
+                database: names.database,
+                user: names.app,
+            }
+        }
     }
 }
 
@@ -100,27 +107,36 @@ pub fn render(ctx: &Context<'_>) -> Vec<Manifest> {
         .engine
         .and_then(|engine| Some((engine, server(ctx.profile, engine)?)));
     if let Some((engine, server)) = database {
-        let spec = ExternalSecretSpec {
-            refresh_interval: refresh,
-            secret_store_ref: store,
-            target: ExternalSecretTarget {
-                name: database_secret_name(ctx),
-                creation_policy: "Owner",
-                template: Some(SecretTemplate {
-                    engine_version: "v2",
-                    data: connection_template(ctx, engine, server),
-                }),
-            },
-            data: vec![ExternalSecretData {
-                secret_key: "password".to_owned(),
-                remote_ref: RemoteRef {
-                    key: ctx.secret_key("db"),
-                    property: Some("password".to_owned()),
+        let identity = database_identity(ctx, engine, server);
+        let mut connections = vec![(database_secret_name(ctx), "db", identity.user.clone())];
+        if engine == Engine::Postgres {
+            // Migrations log in as the migrator: same keys, in a Secret the app does not mount.
+            let migrator = PostgresNames::of(ctx.name(), server).migrator;
+            connections.push((format!("{}-db-migrator", ctx.name()), "db-migrator", migrator));
+        }
+        for (name, leaf, user) in connections {
+            let spec = ExternalSecretSpec {
+                refresh_interval: refresh.clone(),
+                secret_store_ref: store.clone(),
+                target: ExternalSecretTarget {
+                    name: name.clone(),
+                    creation_policy: "Owner",
+                    template: Some(SecretTemplate {
+                        engine_version: "v2",
+                        data: connection_template(engine, server, &identity.database, &user),
+                    }),
                 },
-            }],
-            data_from: Vec::new(),
-        };
-        manifests.push(external_secret(ctx, database_secret_name(ctx), spec));
+                data: vec![ExternalSecretData {
+                    secret_key: "password".to_owned(),
+                    remote_ref: RemoteRef {
+                        key: ctx.secret_key(leaf),
+                        property: Some("password".to_owned()),
+                    },
+                }],
+                data_from: Vec::new(),
+            };
+            manifests.push(external_secret(ctx, name, spec));
+        }
     }
     manifests
 }
@@ -140,19 +156,17 @@ fn external_secret(ctx: &Context<'_>, name: String, spec: ExternalSecretSpec) ->
 /// Each key of the `<name>-db` Secret as a template over the one value read from the store,
 /// the password. Tenants connect through the pooler when the profile has one.
 fn connection_template(
-    ctx: &Context<'_>,
     engine: Engine,
     server: &DatabaseServer,
+    database: &str,
+    user: &str,
 ) -> BTreeMap<String, String> {
-    let identity = database_identity(ctx, engine, server);
     let (host, port) = match &server.pooler {
         Some(pooler) => (pooler.host.clone(), pooler.port),
         None => (server.host.clone(), server.port),
     };
     let password = "{{ .password }}";
     let quoted_password = "{{ .password | urlquery }}";
-    let user = &identity.user;
-    let database = &identity.database;
     match engine {
         Engine::Redis => BTreeMap::from([(
             "REDIS_URL".to_owned(),
@@ -170,10 +184,10 @@ fn connection_template(
                     format!("{scheme}://{user}:{quoted_password}@{host}:{port}/{database}"),
                 ),
                 ("DB_HOST".to_owned(), host.clone()),
-                ("DB_NAME".to_owned(), database.clone()),
+                ("DB_NAME".to_owned(), database.to_owned()),
                 ("DB_PASSWORD".to_owned(), password.to_owned()),
                 ("DB_PORT".to_owned(), port.to_string()),
-                ("DB_USER".to_owned(), user.clone()),
+                ("DB_USER".to_owned(), user.to_owned()),
             ])
         }
     }
