@@ -104,11 +104,14 @@ ALTER ROLE {role} SET idle_in_transaction_session_timeout = '{}s';
 DO $$
 DECLARE target record;
 BEGIN
-  FOR target IN SELECT datname FROM pg_catalog.pg_database
-                 WHERE datname IN ('postgres', 'template1')
-                   AND pg_catalog.pg_has_role(datdba, 'MEMBER')
+  FOR target IN SELECT datname, pg_catalog.pg_has_role(datdba, 'MEMBER') AS owned
+                  FROM pg_catalog.pg_database WHERE datname IN ('postgres', 'template1')
   LOOP
-    EXECUTE pg_catalog.format('REVOKE CONNECT, TEMPORARY ON DATABASE %I FROM PUBLIC', target.datname);
+    IF target.owned THEN
+      EXECUTE pg_catalog.format('REVOKE CONNECT, TEMPORARY ON DATABASE %I FROM PUBLIC', target.datname);
+    ELSIF pg_catalog.has_database_privilege('public', target.datname, 'CONNECT') THEN
+      RAISE WARNING 'every role may still connect to database %: the admin does not own it', target.datname;
+    END IF;
   END LOOP;
 END $$;
 
