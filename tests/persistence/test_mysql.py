@@ -9,7 +9,7 @@ from __future__ import annotations
 import pymysql
 import pytest
 
-from conftest import CONNECTION_LIMIT, mysql_connect, mysql_root
+from conftest import CONNECTION_LIMIT, Tenant, mysql_connect, mysql_root
 
 
 def refused(cursor, sql: str, *codes: int) -> str:
@@ -126,10 +126,8 @@ def test_the_connection_limit_holds(mysql):
 
 
 def test_a_wrong_password_is_refused(mysql):
+    tenant = Tenant(mysql.a.name, "mysql", app_password="not-the-password-1234")
     with pytest.raises(pymysql.err.OperationalError) as caught:
-        import conftest
-
-        tenant = conftest.Tenant(mysql.a.name, "mysql", app_password="not-the-password-1234")
         mysql_connect(tenant)
     assert caught.value.args[0] == 1045
 

@@ -6,13 +6,24 @@ asserted by SQLSTATE class: 42501 insufficient_privilege unless stated.
 
 from __future__ import annotations
 
+import os
 import time
 
 import psycopg
 import pytest
 from psycopg import errors
 
-from conftest import CONNECTION_LIMIT, TIMEOUTS, pg_connect, pg_superuser, run_script
+from conftest import (
+    ADMIN_PASSWORD,
+    ADMIN_USER,
+    CONNECTION_LIMIT,
+    HOST,
+    TIMEOUTS,
+    pg_connect,
+    pg_superuser,
+    run_script,
+    zave,
+)
 
 
 def refused(conn: psycopg.Connection, sql: str, error=errors.InsufficientPrivilege) -> str:
@@ -351,3 +362,21 @@ def test_the_timeouts_are_defaults_a_tenant_may_change_until_the_next_run(pg):
     with pg_connect(pg.a) as conn:
         expected = f"{TIMEOUTS['statementSeconds']}s"
         assert conn.execute("SHOW statement_timeout").fetchone() == (expected,)
+
+
+def test_the_name_zave_refuses_is_one_postgresql_refuses(tmp_path):
+    """Z207 is not caution for its own sake: `pg-stats` would need the role `pg_stats_app`."""
+    contract = tmp_path / "pg-stats.yaml"
+    contract.write_text(
+        "apiVersion: zave.io/v1\nkind: Workload\nmetadata: {name: pg-stats}\n"
+        "spec: {runtime: container, exposure: none, delivery: rolling,"
+        " persistence: {engine: postgres}}\n"
+    )
+    result = zave("provision-script", str(contract), "--profile", "kind")
+    assert result.returncode == 1 and "error[Z207]" in result.stderr
+    with psycopg.connect(
+        host=HOST, port=os.environ["ZAVE_PG_PORT"], user=ADMIN_USER, password=ADMIN_PASSWORD,
+        dbname="postgres", autocommit=True,
+    ) as admin:
+        with pytest.raises(errors.ReservedName, match='role name "pg_stats_app" is reserved'):
+            admin.execute('CREATE ROLE "pg_stats_app"')

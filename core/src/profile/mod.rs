@@ -183,7 +183,8 @@ fn consistency(profile: &Profile, document: &Node) -> Vec<Diagnostic> {
     for (engine, server) in databases {
         if let Some(server) = server {
             let path = root.key("databases").key(engine);
-            if server.isolation == model::Isolation::SchemaPerTenant
+            if engine == "postgres"
+                && server.isolation == model::Isolation::SchemaPerTenant
                 && server.shared_database.is_none()
             {
                 refuse(
