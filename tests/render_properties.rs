@@ -82,9 +82,8 @@ fn is_dns_label(name: &str) -> bool {
 /// Whether a line of a provisioning script that sets a password takes it from a variable:
 /// psql's `:'app_password'`, MySQL's `QUOTE(@app_password)`, Redis's `#$hash` of it.
 fn passwords_come_from_the_environment(line: &str) -> bool {
-    let sets_password = line.contains(" PASSWORD ")
-        || line.contains("IDENTIFIED BY")
-        || line.contains("SETUSER");
+    let sets_password =
+        line.contains(" PASSWORD ") || line.contains("IDENTIFIED BY") || line.contains("SETUSER");
     !sets_password
         || line.contains("PASSWORD :'")
         || line.contains("QUOTE(@app_password)")

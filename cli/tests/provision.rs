@@ -35,7 +35,10 @@ fn prints_the_runner_and_the_sql_the_job_runs() {
     assert!(!script.contains("pgbouncer"));
     assert!(script.contains("CONNECTION LIMIT 25 PASSWORD :'app_password'"));
     let again = zave(&["provision-script", &contract, "--profile", "aws"]);
-    assert_eq!(again.stdout, output.stdout, "the same inputs give the same script");
+    assert_eq!(
+        again.stdout, output.stdout,
+        "the same inputs give the same script"
+    );
 }
 
 #[test]

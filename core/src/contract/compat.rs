@@ -122,7 +122,10 @@ pub fn check(contract: &Contract, document: &Node) -> Vec<Diagnostic> {
                     Code::UnmappableName,
                     &path,
                     at(&path),
-                    format!("name \"{name}\" cannot be used with engine \"{}\": {reason}", persistence.engine),
+                    format!(
+                        "name \"{name}\" cannot be used with engine \"{}\": {reason}",
+                        persistence.engine
+                    ),
                 )
                 .with_help(match persistence.engine {
                     Engine::Postgres => "choose a name that does not start with \"pg-\"".to_owned(),

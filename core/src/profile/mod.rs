@@ -158,7 +158,10 @@ fn consistency(profile: &Profile, document: &Node) -> Vec<Diagnostic> {
         let timeouts = &settings.db_timeouts;
         if timeouts.lock_seconds > timeouts.statement_seconds {
             refuse(
-                root.key("tiers").key(tier).key("dbTimeouts").key("lockSeconds"),
+                root.key("tiers")
+                    .key(tier)
+                    .key("dbTimeouts")
+                    .key("lockSeconds"),
                 format!(
                     "lockSeconds {} is above statementSeconds {}: the statement timeout would fire first",
                     timeouts.lock_seconds, timeouts.statement_seconds

@@ -229,7 +229,9 @@ pub fn explain(
                     "spec",
                     vec![
                         contract("spec.persistence.engine"),
-                        profile("spec.databases.<engine> (host, port, isolation, provisioningImage)"),
+                        profile(
+                            "spec.databases.<engine> (host, port, isolation, provisioningImage)",
+                        ),
                         tier_origin.clone(),
                         profile(&format!("spec.tiers.{tier}.dbConnectionLimit, dbTimeouts")),
                         convention("the platform's hardened tenant model"),

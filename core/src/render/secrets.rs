@@ -112,7 +112,11 @@ pub fn render(ctx: &Context<'_>) -> Vec<Manifest> {
         if engine == Engine::Postgres {
             // Migrations log in as the migrator: same keys, in a Secret the app does not mount.
             let migrator = PostgresNames::of(ctx.name(), server).migrator;
-            connections.push((format!("{}-db-migrator", ctx.name()), "db-migrator", migrator));
+            connections.push((
+                format!("{}-db-migrator", ctx.name()),
+                "db-migrator",
+                migrator,
+            ));
         }
         for (name, leaf, user) in connections {
             let spec = ExternalSecretSpec {

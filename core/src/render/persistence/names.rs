@@ -103,7 +103,12 @@ pub fn mysql_ident(name: &str) -> String {
 /// A MySQL database name as a GRANT pattern: `_` and `%` are wildcards there, so both are
 /// escaped (`db_a` would otherwise also match `db0a`, another tenant's database).
 pub fn mysql_grant_database(name: &str) -> String {
-    mysql_ident(&name.replace('\\', "\\\\").replace('_', "\\_").replace('%', "\\%"))
+    mysql_ident(
+        &name
+            .replace('\\', "\\\\")
+            .replace('_', "\\_")
+            .replace('%', "\\%"),
+    )
 }
 
 /// `'text'`: a MySQL string literal, backslashes and single quotes escaped.

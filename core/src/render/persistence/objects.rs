@@ -5,9 +5,9 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::api::batch::v1::{Job, JobSpec};
 use k8s_openapi::api::core::v1::{
-    Capabilities, ConfigMap, ConfigMapVolumeSource, Container, EmptyDirVolumeSource,
-    EnvFromSource, EnvVar, PodSecurityContext, PodSpec, PodTemplateSpec, ResourceRequirements,
-    SecretEnvSource, SecurityContext, Volume, VolumeMount,
+    Capabilities, ConfigMap, ConfigMapVolumeSource, Container, EmptyDirVolumeSource, EnvFromSource,
+    EnvVar, PodSecurityContext, PodSpec, PodTemplateSpec, ResourceRequirements, SecretEnvSource,
+    SecurityContext, Volume, VolumeMount,
 };
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
@@ -204,10 +204,7 @@ fn job(ctx: &Context<'_>, mut metadata: ObjectMeta, image: &str, credentials: &s
         name: "provision".to_owned(),
         image: Some(image.to_owned()),
         image_pull_policy: Some("IfNotPresent".to_owned()),
-        command: Some(vec![
-            "/bin/sh".to_owned(),
-            format!("{SCRIPT_DIR}/run.sh"),
-        ]),
+        command: Some(vec!["/bin/sh".to_owned(), format!("{SCRIPT_DIR}/run.sh")]),
         env: Some(vec![EnvVar {
             name: "HOME".to_owned(),
             value: Some("/tmp".to_owned()),
