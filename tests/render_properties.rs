@@ -80,14 +80,39 @@ fn is_dns_label(name: &str) -> bool {
 }
 
 /// Whether a line of a provisioning script that sets a password takes it from a variable:
-/// psql's `:'app_password'`, MySQL's `QUOTE(@app_password)`, Redis's `#$hash` of it.
+/// psql's `:'app_password'`, MySQL's `QUOTE(@app_password)`, Redis's `#$hash` of it (a Redis
+/// password rule is a word starting with `>` or `#`).
 fn passwords_come_from_the_environment(line: &str) -> bool {
-    let sets_password =
-        line.contains(" PASSWORD ") || line.contains("IDENTIFIED BY") || line.contains("SETUSER");
-    !sets_password
-        || line.contains("PASSWORD :'")
-        || line.contains("QUOTE(@app_password)")
-        || (line.contains("\"#$hash\"") && !line.contains(" >"))
+    if line.contains(" PASSWORD ") {
+        return line.contains("PASSWORD :'");
+    }
+    if line.contains("IDENTIFIED BY") {
+        return line.contains("QUOTE(@app_password)");
+    }
+    let trimmed = line.trim_start();
+    if trimmed.starts_with('#') {
+        return true; // a shell comment
+    }
+    !line
+        .split_whitespace()
+        .map(|word| word.trim_matches(|c| c == '\'' || c == '"'))
+        .any(|word| {
+            (word.starts_with('>') && !word.starts_with(">&"))
+                || (word.starts_with('#') && word != "#$hash")
+        })
+}
+
+#[test]
+fn a_written_password_is_caught() {
+    for line in [
+        "ALTER ROLE \"a_app\" WITH LOGIN PASSWORD 'hunter2hunter2'",
+        "CREATE USER 'a_app'@'%' IDENTIFIED BY 'hunter2'",
+        "  ACL SETUSER 'a' reset on '>hunter2' '~a:*'",
+        "  ACL SETUSER 'a' reset on #2bb80d537b1da3e38bd30361aa855686bde0eacd7162fef6a25fe97bf527a25b",
+    ] {
+        assert!(!passwords_come_from_the_environment(line), "{line}");
+    }
+    assert!(passwords_come_from_the_environment("  echo \"failed\" >&2"));
 }
 
 proptest! {

@@ -257,7 +257,8 @@ def mysql_catalogue(tenants: tuple[Tenant, ...]) -> str:
     with mysql_root() as conn, conn.cursor() as cursor:
         for tenant in tenants:
             cursor.execute(
-                "SELECT User, Host, authentication_string, max_user_connections, Select_priv,"
+                "SELECT User, Host, authentication_string, max_user_connections, max_statement_time,"
+                " Select_priv,"
                 " File_priv, Super_priv, Grant_priv FROM mysql.user WHERE User = %s",
                 (tenant.app,),
             )

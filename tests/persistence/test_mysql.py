@@ -139,3 +139,9 @@ def test_the_account_has_no_server_wide_right(mysql):
     assert grants[0].startswith(f"GRANT USAGE ON *.* TO `{mysql.a.app}`@`%`")
     assert f"MAX_USER_CONNECTIONS {CONNECTION_LIMIT}" in grants[0]
     assert all("WITH GRANT OPTION" not in grant for grant in grants)
+
+
+def test_a_long_statement_is_stopped(mysql):
+    """MariaDB's per-user MAX_STATEMENT_TIME, from the tier's statementSeconds."""
+    with mysql_connect(mysql.a) as conn, conn.cursor() as cursor:
+        refused(cursor, "SELECT SLEEP(30) FROM (SELECT 1 UNION SELECT 2) AS t", 1969)

@@ -380,3 +380,23 @@ def test_the_name_zave_refuses_is_one_postgresql_refuses(tmp_path):
     ) as admin:
         with pytest.raises(errors.ReservedName, match='role name "pg_stats_app" is reserved'):
             admin.execute('CREATE ROLE "pg_stats_app"')
+
+
+def test_schema_per_tenant_shares_the_catalogue_but_not_the_data(postgres_schema):
+    """Documented limit of schema per tenant (the kind profile's mode): the catalogue is one,
+    so a tenant sees the other's schema and table names, never their rows."""
+    a, b = postgres_schema.a, postgres_schema.b
+    with pg_connect(b, "migrator", autocommit=True) as conn:
+        conn.execute("CREATE TABLE IF NOT EXISTS visible_name (v text)")
+    try:
+        with pg_connect(a) as conn:
+            names = conn.execute(
+                "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                " WHERE n.nspname = %s",
+                (b.schema,),
+            ).fetchall()
+            assert ("visible_name",) in names
+            refused(conn, f"SELECT * FROM {b.schema}.visible_name")
+    finally:
+        with pg_connect(b, "migrator", autocommit=True) as conn:
+            conn.execute("DROP TABLE visible_name")

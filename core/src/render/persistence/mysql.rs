@@ -58,6 +58,12 @@ SET @zave_sql = CONCAT('ALTER USER {user_in_literal} IDENTIFIED BY ', QUOTE(@app
 PREPARE zave_statement FROM @zave_sql;
 EXECUTE zave_statement;
 DEALLOCATE PREPARE zave_statement;
+-- MariaDB also bounds each statement's time per user; MySQL has no such setting.
+SET @zave_sql = IF(VERSION() LIKE '%MariaDB%',
+                   'ALTER USER {user_in_literal} WITH MAX_STATEMENT_TIME {statement_seconds}', 'DO 0');
+PREPARE zave_statement FROM @zave_sql;
+EXECUTE zave_statement;
+DEALLOCATE PREPARE zave_statement;
 SET @app_password = NULL, @zave_sql = NULL;
 -- `_` is a wildcard in a GRANT's database name: escaped, so no other tenant's database matches.
 GRANT {TENANT_PRIVILEGES} ON {grant_db}.* TO {user};
@@ -65,6 +71,7 @@ GRANT {TENANT_PRIVILEGES} ON {grant_db}.* TO {user};
         name = tenant.name,
         db = mysql_ident(&names.database),
         grant_db = mysql_grant_database(&names.database),
+        statement_seconds = tenant.tier.db_timeouts.statement_seconds,
     );
     out
 }

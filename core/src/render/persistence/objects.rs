@@ -286,7 +286,8 @@ fn job(ctx: &Context<'_>, mut metadata: ObjectMeta, image: &str, credentials: &s
     Job {
         metadata,
         spec: Some(JobSpec {
-            active_deadline_seconds: Some(900),
+            // Long enough for External Secrets to deliver a first password after a retry or two.
+            active_deadline_seconds: Some(3600),
             backoff_limit: Some(6),
             template: PodTemplateSpec {
                 metadata: Some(ObjectMeta {
