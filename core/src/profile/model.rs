@@ -226,6 +226,7 @@ pub struct DatabaseServer {
     pub isolation: Isolation,
     /// The database all tenants share (isolation `schema-per-tenant`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = r"^[a-z_][a-z0-9_]{0,62}$"))]
     pub shared_database: Option<String>,
     /// A connection pooler between tenants and the server (PgBouncer), when there is one.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -153,11 +153,6 @@ impl<'a> Context<'a> {
         self.contract.runtime == Runtime::Static
     }
 
-    /// The name of the identifier-safe form of the workload's name (`a-b` → `a_b`).
-    pub fn identifier(&self) -> String {
-        self.name().replace('-', "_")
-    }
-
     /// The store key under which a tenant secret lives: `<keyPattern>/<leaf>`.
     pub fn secret_key(&self, leaf: &str) -> String {
         format!(

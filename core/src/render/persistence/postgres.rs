@@ -154,7 +154,7 @@ BEGIN
 END $$;
 ",
         db_l = lit(&names.database),
-        db_arg = names.database,
+        db_arg = lit(&names.database),
         app_l = lit(&names.app),
         migrator_l = lit(&names.migrator),
     );
