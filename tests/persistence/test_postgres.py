@@ -301,6 +301,39 @@ def test_security_definer_functions_do_not_escalate(pg, table):
             conn.execute(f"DROP FUNCTION {schema}.escalate(), {schema}.make_role()")
 
 
+def test_cannot_take_another_identity(pg):
+    for role in ("app", "migrator"):
+        with pg_connect(pg.a, role) as conn:
+            for target in ("postgres", "zave_admin", pg.b.owner, pg.b.app):
+                assert "permission denied to set role" in refused(conn, f'SET ROLE "{target}"')
+            refused(conn, 'SET SESSION AUTHORIZATION "postgres"')
+    with pg_connect(pg.a) as conn:
+        # The app role is not a member of its own owner: no schema rights through SET ROLE.
+        refused(conn, f'SET ROLE "{pg.a.owner}"')
+        refused(conn, f'SET ROLE "{pg.a.migrator}"')
+    with pytest.raises(psycopg.OperationalError, match="replication"):
+        pg_connect(pg.a, replication="database").close()
+
+
+def test_cannot_administer_the_server(pg):
+    for role in ("app", "migrator"):
+        with pg_connect(pg.a, role, autocommit=True) as conn:
+            for attack in (
+                "ALTER SYSTEM SET log_statement = 'none'",
+                "SELECT pg_reload_conf()",
+                "CHECKPOINT",
+                "LOAD 'passwordcheck'",
+                "CREATE EVENT TRIGGER spy ON ddl_command_start EXECUTE FUNCTION pg_catalog.now()",
+                "CREATE PUBLICATION leak FOR ALL TABLES",
+                "CREATE SUBSCRIPTION pull CONNECTION 'host=127.0.0.1' PUBLICATION p",
+                f'REASSIGN OWNED BY "{pg.b.owner}" TO "{pg.a.owner}"',
+                f'DROP OWNED BY "{pg.b.owner}"',
+                "SELECT lo_export(0, '/tmp/zave-exfiltrated')",
+                "SELECT pg_create_logical_replication_slot('leak', 'pgoutput')",
+            ):
+                refused(conn, attack)
+
+
 # ---------------------------------------------------------------- limits
 
 

@@ -53,6 +53,24 @@ def test_cannot_read_or_write_the_other_tenants_keys(a, other_key):
     assert redis_admin().get(other_key) == "b-only"
 
 
+def test_cannot_reach_the_other_tenants_keys_indirectly(redis_tenants, a, other_key):
+    own = f"{redis_tenants.a.name}:list"
+    a.rpush(own, "1")
+    with pytest.raises(redis.exceptions.ResponseError, match="(?i)denied|permission"):
+        a.execute_command("SORT", own, "BY", f"{redis_tenants.b.name}:*", "GET", f"{redis_tenants.b.name}:*")
+    refused(a, "MEMORY", "USAGE", other_key)
+    refused(a, "OBJECT", "ENCODING", other_key)
+    refused(a, "DUMP", other_key)
+    refused(a, "TYPE", other_key)
+    refused(a, "EXISTS", other_key)
+    a.delete(own)
+
+
+def test_cannot_log_in_as_the_other_tenant(redis_tenants, a):
+    with pytest.raises(redis.exceptions.AuthenticationError):
+        a.execute_command("AUTH", redis_tenants.b.name, redis_tenants.a.app_password)
+
+
 def test_cannot_listen_to_the_other_tenants_channels(redis_tenants, a):
     other = f"{redis_tenants.b.name}:events"
     refused(a, "PUBLISH", other, "spoofed")
