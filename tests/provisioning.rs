@@ -95,6 +95,19 @@ fn provisioning_objects_stay_in_the_platform_namespace_and_name_the_script() {
             assert_eq!(readers.len(), 1, "{readers:?}");
             assert!(readers[0].ends_with("-db-provision.yaml"), "{readers:?}");
             assert!(readers[0].contains("/platform/tenants/"), "{readers:?}");
+            // Each script file is a literal block, so a changed script is a line diff in review.
+            let config_map = rendered
+                .files
+                .iter()
+                .find(|f| f.path.contains("/configmap-"))
+                .expect("a ConfigMap file");
+            for (file, _) in &script.files {
+                assert!(
+                    config_map.content.contains(&format!("  {file}: |\n")),
+                    "{file} is not a literal block in {}",
+                    config_map.path
+                );
+            }
             let job = provisioning
                 .iter()
                 .find(|m| m.object.kind() == "Job")
