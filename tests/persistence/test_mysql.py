@@ -6,6 +6,8 @@ Refusals are asserted by MySQL error number: 1044 database access denied, 1045 a
 
 from __future__ import annotations
 
+import time
+
 import pymysql
 import pytest
 
@@ -112,7 +114,19 @@ def test_cannot_run_server_administration(mysql, own):
         assert {row[1] for row in own.fetchall()} == {mysql.a.app}
 
 
+def wait_until_no_sessions(user: str) -> None:
+    """Closed connections end asynchronously on the server; count from zero."""
+    with mysql_root() as conn, conn.cursor() as cursor:
+        for _ in range(50):
+            cursor.execute("SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE USER = %s", (user,))
+            if cursor.fetchone()[0] == 0:
+                return
+            time.sleep(0.1)
+    raise AssertionError(f"connections of {user} are still open")
+
+
 def test_the_connection_limit_holds(mysql):
+    wait_until_no_sessions(mysql.a.app)
     connections = [mysql_connect(mysql.a) for _ in range(CONNECTION_LIMIT)]
     try:
         with pytest.raises(pymysql.err.OperationalError) as caught:

@@ -337,8 +337,21 @@ def test_cannot_administer_the_server(pg):
 # ---------------------------------------------------------------- limits
 
 
+def wait_until_no_sessions(role: str) -> None:
+    """Closed sessions end asynchronously on the server; count from zero."""
+    with pg_superuser() as conn:
+        for _ in range(50):
+            (count,) = conn.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE usename = %s", (role,)
+            ).fetchone()
+            if count == 0:
+                return
+            time.sleep(0.1)
+    raise AssertionError(f"sessions of {role} are still open")
+
+
 def test_the_connection_limit_holds(pg):
-    # Each role has the tier's limit; other tests' sessions are closed by now.
+    wait_until_no_sessions(pg.a.app)
     open_connections = [pg_connect(pg.a) for _ in range(CONNECTION_LIMIT)]
     try:
         with pytest.raises(psycopg.OperationalError, match="too many connections for role"):
