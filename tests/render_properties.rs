@@ -79,6 +79,42 @@ fn is_dns_label(name: &str) -> bool {
         && !name.ends_with('-')
 }
 
+/// Whether a line of a provisioning script that sets a password takes it from a variable:
+/// psql's `:'app_password'`, MySQL's `QUOTE(@app_password)`, Redis's `#$hash` of it (a Redis
+/// password rule is a word starting with `>` or `#`).
+fn passwords_come_from_the_environment(line: &str) -> bool {
+    if line.contains(" PASSWORD ") {
+        return line.contains("PASSWORD :'");
+    }
+    if line.contains("IDENTIFIED BY") {
+        return line.contains("QUOTE(@app_password)");
+    }
+    let trimmed = line.trim_start();
+    if trimmed.starts_with('#') {
+        return true; // a shell comment
+    }
+    !line
+        .split_whitespace()
+        .map(|word| word.trim_matches(|c| c == '\'' || c == '"'))
+        .any(|word| {
+            (word.starts_with('>') && !word.starts_with(">&"))
+                || (word.starts_with('#') && word != "#$hash")
+        })
+}
+
+#[test]
+fn a_written_password_is_caught() {
+    for line in [
+        "ALTER ROLE \"a_app\" WITH LOGIN PASSWORD 'hunter2hunter2'",
+        "CREATE USER 'a_app'@'%' IDENTIFIED BY 'hunter2'",
+        "  ACL SETUSER 'a' reset on '>hunter2' '~a:*'",
+        "  ACL SETUSER 'a' reset on #2bb80d537b1da3e38bd30361aa855686bde0eacd7162fef6a25fe97bf527a25b",
+    ] {
+        assert!(!passwords_come_from_the_environment(line), "{line}");
+    }
+    assert!(passwords_come_from_the_environment("  echo \"failed\" >&2"));
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 64, failure_persistence: None, ..ProptestConfig::default() })]
 
@@ -182,7 +218,19 @@ proptest! {
             let Some(rendered) = render(&contract, profile) else { continue };
             for object in objects(&rendered) {
                 prop_assert_ne!(&object["kind"], &Json::from("Secret"), "zave renders references, never Secrets");
-                prop_assert!(object["data"].is_null() && object["stringData"].is_null());
+                prop_assert!(object["stringData"].is_null());
+                if object["kind"] == "ConfigMap" {
+                    // The provisioning script: passwords only as variables read at run time.
+                    for (file, text) in object["data"].as_object().into_iter().flatten() {
+                        let text = text.as_str().unwrap_or_default();
+                        prop_assert!(["run.sh", "provision.sql"].contains(&file.as_str()));
+                        for line in text.lines().filter(|l| !l.trim_start().starts_with("--")) {
+                            prop_assert!(passwords_come_from_the_environment(line), "{}: {}", file, line);
+                        }
+                    }
+                } else {
+                    prop_assert!(object["data"].is_null());
+                }
                 let name = object["metadata"]["name"].as_str().unwrap_or_default();
                 prop_assert!(is_dns_label(name), "{} is not a valid name", name);
                 if let Some(namespace) = object["metadata"]["namespace"].as_str() {

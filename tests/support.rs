@@ -76,7 +76,8 @@ pub fn valid_contract() -> impl Strategy<Value = Json> {
                     let (exposure, engine, capabilities) = container;
                     spec.insert("runtime".into(), json!("container"));
                     spec.insert("exposure".into(), json!(exposure));
-                    if let Some(engine) = engine {
+                    // A name the engine cannot take is Z207: leave the engine out then.
+                    if let Some(engine) = engine.filter(|engine| engine_takes(&name, engine)) {
                         spec.insert("persistence".into(), json!({ "engine": engine }));
                     }
                     if !capabilities.is_empty() {
@@ -105,6 +106,12 @@ pub fn valid_contract() -> impl Strategy<Value = Json> {
                 })
             },
         )
+}
+
+/// Whether `name` maps to safe identifiers for `engine` (see Z207).
+fn engine_takes(name: &str, engine: &str) -> bool {
+    serde_json::from_value(json!(engine))
+        .is_ok_and(|engine| zave::render::persistence::names::unmappable(name, engine).is_none())
 }
 
 /// The built-in profiles, by name.

@@ -7,6 +7,7 @@ mod init;
 mod input;
 mod profile_arg;
 mod prompt;
+mod provision;
 mod render;
 mod report;
 mod tree;
@@ -57,6 +58,8 @@ enum Command {
     /// Check a tenant repository conforms: valid contract, generated files as zave generates
     /// them, no workflow but the binding. Exit 0 conforms, 1 findings, 2 usage or I/O errors.
     CheckRepo(check_repo::CheckRepoArgs),
+    /// Print the database provisioning script a contract gets under a profile, for review.
+    ProvisionScript(provision::ProvisionArgs),
     /// List or print the built-in profiles.
     #[command(subcommand)]
     Profile(ProfileCommand),
@@ -110,6 +113,7 @@ fn main() -> ExitCode {
         Command::Explain(args) => explain::run(&args),
         Command::Init(args) => init::run(&args),
         Command::CheckRepo(args) => check_repo::run(&args),
+        Command::ProvisionScript(args) => provision::run(&args),
         Command::Profile(ProfileCommand::List) => {
             let list: String = zave::profile::BUILTIN_PROFILES
                 .iter()

@@ -84,6 +84,8 @@ codes! {
     StaticRuntime = "Z203", "compatibility";
     /// A capability listed twice.
     DuplicateCapability = "Z204", "compatibility";
+    /// A name that cannot become a safe identifier for the contract's database engine.
+    UnmappableName = "Z207", "compatibility";
     /// An exposure the profile does not allow.
     ExposureNotAllowed = "Z301", "policy";
     /// A database engine the profile does not allow or offer.

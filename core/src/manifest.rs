@@ -3,15 +3,18 @@
 
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
-use k8s_openapi::api::core::v1::{LimitRange, Namespace, ResourceQuota, Service, ServiceAccount};
+use k8s_openapi::api::batch::v1::Job;
+use k8s_openapi::api::core::v1::{
+    ConfigMap, LimitRange, Namespace, ResourceQuota, Service, ServiceAccount,
+};
 use k8s_openapi::api::networking::v1::{Ingress, NetworkPolicy};
 use k8s_openapi::api::policy::v1::PodDisruptionBudget;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::Serialize;
 
 use crate::render::custom::{
-    ApplicationSpec, CustomResource, ExternalSecretSpec, HttpRouteSpec, PodMonitorSpec,
-    ServiceMonitorSpec,
+    ApplicationSpec, CustomResource, ExternalSecretSpec, HttpRouteSpec, PasswordSpec,
+    PodMonitorSpec, PushSecretSpec, ServiceMonitorSpec,
 };
 use crate::yaml::{EmitError, write_yaml};
 
@@ -77,8 +80,16 @@ objects! {
     NetworkPolicy(NetworkPolicy) = "NetworkPolicy",
     /// The workload's identity.
     ServiceAccount(ServiceAccount) = "ServiceAccount",
+    /// A password generator (database provisioning).
+    Password(CustomResource<PasswordSpec>) = "Password",
+    /// A generated secret written to the store (database provisioning).
+    PushSecret(CustomResource<PushSecretSpec>) = "PushSecret",
     /// A secret reference.
     ExternalSecret(CustomResource<ExternalSecretSpec>) = "ExternalSecret",
+    /// Configuration files (the database provisioning script).
+    ConfigMap(ConfigMap) = "ConfigMap",
+    /// A run-to-completion task (database provisioning).
+    Job(Job) = "Job",
     /// The workload.
     Deployment(Deployment) = "Deployment",
     /// The in-cluster endpoint.

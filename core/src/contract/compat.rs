@@ -6,6 +6,7 @@ use super::model::{
 };
 use crate::diagnostic::{Code, Diagnostic};
 use crate::document::{Node, Path};
+use crate::render::persistence::names::{MYSQL_USER_MAX, unmappable};
 use crate::suggest::quote;
 
 /// Whether a value of an enumeration is implemented in `zave.io/v1`.
@@ -112,6 +113,29 @@ pub fn check(contract: &Contract, document: &Node) -> Vec<Diagnostic> {
     }
     if spec.runtime == Runtime::Static {
         check_static(contract, document, &mut findings);
+    } else if let Some(persistence) = &spec.persistence {
+        let name = &contract.metadata.name;
+        if let Some(reason) = unmappable(name, persistence.engine) {
+            let path = Path::root().key("metadata").key("name");
+            findings.push(
+                Diagnostic::new(
+                    Code::UnmappableName,
+                    &path,
+                    at(&path),
+                    format!(
+                        "name \"{name}\" cannot be used with engine \"{}\": {reason}",
+                        persistence.engine
+                    ),
+                )
+                .with_help(match persistence.engine {
+                    Engine::Postgres => "choose a name that does not start with \"pg-\"".to_owned(),
+                    _ => format!(
+                        "choose a name of at most {} characters",
+                        MYSQL_USER_MAX - "_app".len()
+                    ),
+                }),
+            );
+        }
     }
     findings
 }

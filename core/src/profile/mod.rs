@@ -155,6 +155,19 @@ fn consistency(profile: &Profile, document: &Node) -> Vec<Diagnostic> {
         ("standard", &spec.tiers.standard),
         ("large", &spec.tiers.large),
     ] {
+        let timeouts = &settings.db_timeouts;
+        if timeouts.lock_seconds > timeouts.statement_seconds {
+            refuse(
+                root.key("tiers")
+                    .key(tier)
+                    .key("dbTimeouts")
+                    .key("lockSeconds"),
+                format!(
+                    "lockSeconds {} is above statementSeconds {}: the statement timeout would fire first",
+                    timeouts.lock_seconds, timeouts.statement_seconds
+                ),
+            );
+        }
         if settings.autoscaling.min_replicas > settings.autoscaling.max_replicas {
             refuse(
                 root.key("tiers").key(tier).key("autoscaling"),
@@ -173,7 +186,8 @@ fn consistency(profile: &Profile, document: &Node) -> Vec<Diagnostic> {
     for (engine, server) in databases {
         if let Some(server) = server {
             let path = root.key("databases").key(engine);
-            if server.isolation == model::Isolation::SchemaPerTenant
+            if engine == "postgres"
+                && server.isolation == model::Isolation::SchemaPerTenant
                 && server.shared_database.is_none()
             {
                 refuse(
@@ -181,6 +195,29 @@ fn consistency(profile: &Profile, document: &Node) -> Vec<Diagnostic> {
                     "isolation \"schema-per-tenant\" needs the sharedDatabase tenants live in"
                         .to_owned(),
                 );
+            }
+            if engine != "postgres" {
+                let only_postgres = [
+                    (
+                        "isolation",
+                        server.isolation == model::Isolation::SchemaPerTenant,
+                    ),
+                    ("pooler", server.pooler.is_some()),
+                    ("maintenanceDatabase", server.maintenance_database.is_some()),
+                ];
+                for (key, set) in only_postgres {
+                    if set {
+                        let what = match key {
+                            "isolation" => "isolation \"schema-per-tenant\"",
+                            "pooler" => "a pooler (PgBouncer)",
+                            _ => "a maintenance database",
+                        };
+                        refuse(
+                            path.key(key),
+                            format!("{what} is for PostgreSQL only, not {engine}"),
+                        );
+                    }
+                }
             }
             if server.network.namespace.is_none() && server.network.cidr.is_none() {
                 refuse(

@@ -230,6 +230,7 @@ pub struct DatabaseServer {
     pub isolation: Isolation,
     /// The database all tenants share (isolation `schema-per-tenant`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = r"^[a-z_][a-z0-9_]{0,62}$"))]
     pub shared_database: Option<String>,
     /// A connection pooler between tenants and the server (PgBouncer), when there is one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -238,6 +239,18 @@ pub struct DatabaseServer {
     pub network: Peer,
     /// A short description, such as `RDS PostgreSQL`.
     pub description: String,
+    // Provisioning: how the platform's Job creates each tenant on this server.
+    /// The store key holding the server's admin credentials (properties `username` and
+    /// `password`); read only by the provisioning Job, in the platform namespace.
+    pub admin_secret_key: String,
+    /// The image of the provisioning Job (with `psql`, `mariadb` or `redis-cli`), pinned by
+    /// digest: `registry/repository@sha256:…`.
+    #[schemars(regex(pattern = r"^[a-z0-9][a-z0-9.:/_-]*@sha256:[0-9a-f]{64}$"))]
+    pub provisioning_image: String,
+    /// The database the provisioning Job connects to first (PostgreSQL), such as `postgres`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = r"^[a-z_][a-z0-9_]{0,62}$"))]
+    pub maintenance_database: Option<String>,
 }
 
 /// A host and port.
@@ -288,8 +301,25 @@ pub struct TierSettings {
     /// The most database connections the tenant may open.
     #[schemars(range(min = 1, max = 10000))]
     pub db_connection_limit: u32,
+    /// The timeouts every database session of the tenant starts with.
+    pub db_timeouts: DatabaseTimeouts,
     /// The namespace quota: total CPU and memory limits of all pods, and the pod count.
     pub quota: Quota,
+}
+
+/// The timeouts a tenant's database sessions start with, in seconds (PostgreSQL role settings).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct DatabaseTimeouts {
+    /// The longest a statement may run.
+    #[schemars(range(min = 1, max = 86400))]
+    pub statement_seconds: u32,
+    /// The longest a statement may wait for a lock.
+    #[schemars(range(min = 1, max = 86400))]
+    pub lock_seconds: u32,
+    /// The longest a transaction may sit idle before its session is closed.
+    #[schemars(range(min = 1, max = 86400))]
+    pub idle_in_transaction_seconds: u32,
 }
 
 /// CPU and memory, as Kubernetes quantities.

@@ -222,3 +222,86 @@ pub struct BackendRef {
     /// The Service port.
     pub port: u16,
 }
+
+/// `generators.external-secrets.io/v1alpha1` Password spec: a password generated in the
+/// cluster, never by zave.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PasswordSpec {
+    /// Characters in the password.
+    pub length: u32,
+    /// How many of them are digits.
+    pub digits: u32,
+    /// How many of them are symbols (none: the password goes into URLs and shells).
+    pub symbols: u32,
+    /// Whether upper-case letters are left out.
+    pub no_upper: bool,
+    /// Whether a character may repeat.
+    pub allow_repeat: bool,
+}
+
+/// `external-secrets.io/v1alpha1` PushSecret spec: writes a generated value to the store.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PushSecretSpec {
+    /// How often the push is reconciled.
+    pub refresh_interval: String,
+    /// `IfNotExists`: a password once in the store is never replaced by a new one.
+    pub update_policy: &'static str,
+    /// `None`: removing the PushSecret leaves the store entry in place.
+    pub deletion_policy: &'static str,
+    /// The stores to write to.
+    pub secret_store_refs: Vec<SecretStoreRef>,
+    /// What is pushed.
+    pub selector: PushSecretSelector,
+    /// Which key goes where.
+    pub data: Vec<PushSecretData>,
+}
+
+/// The source of a PushSecret.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PushSecretSelector {
+    /// A generator whose output is pushed.
+    pub generator_ref: GeneratorRef,
+}
+
+/// A reference to a generator.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GeneratorRef {
+    /// The generator's API version.
+    pub api_version: &'static str,
+    /// The generator's kind.
+    pub kind: &'static str,
+    /// The generator's name.
+    pub name: String,
+}
+
+/// One pushed key.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PushSecretData {
+    /// The key and where it goes.
+    #[serde(rename = "match")]
+    pub matching: PushSecretMatch,
+}
+
+/// A key of the source and its place in the store.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PushSecretMatch {
+    /// The key of the generated data.
+    pub secret_key: String,
+    /// The store key and property.
+    pub remote_ref: PushRemoteRef,
+}
+
+/// A store key and property to push to.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PushRemoteRef {
+    /// The store key.
+    pub remote_key: String,
+    /// The property inside it.
+    pub property: String,
+}

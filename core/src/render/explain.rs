@@ -74,7 +74,16 @@ pub fn explain(
                 Origin::Input("--bundle (zave.io/platform-bundle)".to_owned()),
             ],
         );
-        if object.metadata().namespace.is_some() && !matches!(object, Object::Application(_)) {
+        let namespace = object.metadata().namespace.as_deref();
+        if namespace == Some(ctx.profile.spec.gitops.platform_namespace.as_str()) {
+            part(
+                "metadata.namespace",
+                vec![
+                    profile("spec.gitops.platformNamespace"),
+                    convention("database provisioning runs in the platform namespace"),
+                ],
+            );
+        } else if namespace.is_some() && !matches!(object, Object::Application(_)) {
             part(
                 "metadata.namespace",
                 vec![profile("spec.namespacePattern"), contract("metadata.name")],
@@ -199,14 +208,48 @@ pub fn explain(
                     convention("keep one replica up"),
                 ],
             ),
+            Object::Password(_) | Object::PushSecret(_) => part(
+                "spec",
+                vec![
+                    contract("spec.persistence.engine"),
+                    profile("spec.secrets.store, keyPattern"),
+                    convention(
+                        "the tenant password is generated in the cluster and pushed to the store once",
+                    ),
+                ],
+            ),
+            Object::ConfigMap(_) | Object::Job(_) => {
+                part(
+                    "metadata.name",
+                    vec![convention(
+                        "<name>-db-init-<hash of the script and image>: a changed script runs again",
+                    )],
+                );
+                part(
+                    "spec",
+                    vec![
+                        contract("spec.persistence.engine"),
+                        profile(
+                            "spec.databases.<engine> (host, port, isolation, provisioningImage)",
+                        ),
+                        tier_origin.clone(),
+                        profile(&format!("spec.tiers.{tier}.dbConnectionLimit, dbTimeouts")),
+                        convention("the platform's hardened tenant model"),
+                    ],
+                );
+            }
             Object::ExternalSecret(secret) => {
-                let is_database = secret
-                    .metadata
-                    .name
-                    .as_deref()
-                    .is_some_and(|n| n.ends_with("-db"));
+                let secret_name = secret.metadata.name.as_deref().unwrap_or_default();
+                let is_database =
+                    secret_name.ends_with("-db") || secret_name.ends_with("-db-migrator");
                 let mut origins = vec![profile("spec.secrets.store, keyPattern, refreshInterval")];
-                if is_database {
+                if secret_name.ends_with("-db-provision") {
+                    origins.insert(0, contract("spec.persistence.engine"));
+                    origins.push(profile("spec.databases.<engine>.adminSecretKey"));
+                    origins.push(convention(
+                        "admin credentials only in the platform namespace, for the provisioning Job",
+                    ));
+                } else if is_database {
                     origins.insert(0, contract("spec.persistence.engine"));
                     origins.push(profile("spec.databases.<engine> (host, port, pooler)"));
                     origins.push(convention(

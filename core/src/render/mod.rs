@@ -9,6 +9,7 @@ pub mod explain;
 mod gitops;
 mod image;
 mod network;
+pub mod persistence;
 mod routing;
 pub(crate) mod secrets;
 mod tenancy;
@@ -132,6 +133,12 @@ impl Plan<'_> {
         explain::explain(&ctx, &manifests(&ctx), &self.findings)
     }
 
+    /// The database provisioning script of the tenant, when the contract has a database.
+    pub fn provision_script(&self) -> Option<persistence::ProvisionScript> {
+        let ctx = self.context();
+        persistence::Tenant::of(&ctx).map(|tenant| tenant.script())
+    }
+
     fn context(&self) -> Context<'_> {
         let tiers = &self.profile.spec.tiers;
         let tier = match self.checked.tier {
@@ -221,6 +228,7 @@ fn manifests(ctx: &Context<'_>) -> Vec<Manifest> {
     manifests.extend(workload::render(ctx));
     manifests.extend(routing::render(ctx));
     manifests.extend(secrets::render(ctx));
+    manifests.extend(persistence::render(ctx));
     manifests.extend(capabilities::render(ctx));
     manifests.extend(gitops::render(ctx));
     crate::manifest::sort(&mut manifests);

@@ -11,8 +11,9 @@ use super::custom::{
 use super::environment::{Connection, database_keys};
 use crate::contract::model::Engine;
 use crate::manifest::{Manifest, Object, Zone};
-use crate::profile::model::{DatabaseServer, Isolation};
+use crate::profile::model::DatabaseServer;
 use crate::profile::server;
+use crate::render::persistence::names::{MysqlNames, PostgresNames};
 
 /// The Secret holding the tenant's own application secrets.
 pub fn app_secret_name(ctx: &Context<'_>) -> String {
@@ -40,31 +41,40 @@ pub fn database_identity(
     engine: Engine,
     server: &DatabaseServer,
 ) -> DatabaseIdentity {
-    let own = own_database(ctx.name(), engine);
-    match (engine, server.isolation, &server.shared_database) {
-        (Engine::Postgres | Engine::Mysql, Isolation::SchemaPerTenant, Some(shared)) => {
+    match engine {
+        Engine::Postgres => {
+            let names = PostgresNames::of(ctx.name(), server);
             DatabaseIdentity {
-                database: shared.clone(),
-                user: own.user,
+                database: names.database,
+                user: names.app,
             }
         }
-        _ => own,
+        _ => own_database(ctx.name(), engine),
     }
 }
 
 /// The database and user of workload `name` on a server where it has a database of its own
 /// (a cluster's database-per-tenant server, or a laptop's compose file).
 pub fn own_database(name: &str, engine: Engine) -> DatabaseIdentity {
-    let id = name.replace('-', "_");
     match engine {
         Engine::Redis => DatabaseIdentity {
             database: "0".to_owned(),
             user: name.to_owned(),
         },
-        _ => DatabaseIdentity {
-            database: format!("db_{id}"),
-            user: format!("{id}_app"),
-        },
+        Engine::Mysql => {
+            let names = MysqlNames::of(name);
+            DatabaseIdentity {
+                database: names.database,
+                user: names.user,
+            }
+        }
+        _ => {
+            let names = PostgresNames::own(name);
+            DatabaseIdentity {
+                database: names.database,
+                user: names.app,
+            }
+        }
     }
 }
 
@@ -97,27 +107,40 @@ pub fn render(ctx: &Context<'_>) -> Vec<Manifest> {
         .engine
         .and_then(|engine| Some((engine, server(ctx.profile, engine)?)));
     if let Some((engine, server)) = database {
-        let spec = ExternalSecretSpec {
-            refresh_interval: refresh,
-            secret_store_ref: store,
-            target: ExternalSecretTarget {
-                name: database_secret_name(ctx),
-                creation_policy: "Owner",
-                template: Some(SecretTemplate {
-                    engine_version: "v2",
-                    data: connection_template(ctx, engine, server),
-                }),
-            },
-            data: vec![ExternalSecretData {
-                secret_key: "password".to_owned(),
-                remote_ref: RemoteRef {
-                    key: ctx.secret_key("db"),
-                    property: Some("password".to_owned()),
+        let identity = database_identity(ctx, engine, server);
+        let mut connections = vec![(database_secret_name(ctx), "db", identity.user.clone())];
+        if engine == Engine::Postgres {
+            // Migrations log in as the migrator: same keys, in a Secret the app does not mount.
+            let migrator = PostgresNames::of(ctx.name(), server).migrator;
+            connections.push((
+                format!("{}-db-migrator", ctx.name()),
+                "db-migrator",
+                migrator,
+            ));
+        }
+        for (name, leaf, user) in connections {
+            let spec = ExternalSecretSpec {
+                refresh_interval: refresh.clone(),
+                secret_store_ref: store.clone(),
+                target: ExternalSecretTarget {
+                    name: name.clone(),
+                    creation_policy: "Owner",
+                    template: Some(SecretTemplate {
+                        engine_version: "v2",
+                        data: connection_template(engine, server, &identity.database, &user),
+                    }),
                 },
-            }],
-            data_from: Vec::new(),
-        };
-        manifests.push(external_secret(ctx, database_secret_name(ctx), spec));
+                data: vec![ExternalSecretData {
+                    secret_key: "password".to_owned(),
+                    remote_ref: RemoteRef {
+                        key: ctx.secret_key(leaf),
+                        property: Some("password".to_owned()),
+                    },
+                }],
+                data_from: Vec::new(),
+            };
+            manifests.push(external_secret(ctx, name, spec));
+        }
     }
     manifests
 }
@@ -137,11 +160,11 @@ fn external_secret(ctx: &Context<'_>, name: String, spec: ExternalSecretSpec) ->
 /// Each key of the `<name>-db` Secret as a template over the one value read from the store,
 /// the password. Tenants connect through the pooler when the profile has one.
 fn connection_template(
-    ctx: &Context<'_>,
     engine: Engine,
     server: &DatabaseServer,
+    database: &str,
+    user: &str,
 ) -> BTreeMap<String, String> {
-    let identity = database_identity(ctx, engine, server);
     let (host, port) = match &server.pooler {
         Some(pooler) => (pooler.host.clone(), pooler.port),
         None => (server.host.clone(), server.port),
@@ -150,8 +173,8 @@ fn connection_template(
         engine,
         host: &host,
         port,
-        database: &identity.database,
-        user: &identity.user,
+        database,
+        user,
         password: "{{ .password }}",
         url_password: "{{ .password | urlquery }}",
     };

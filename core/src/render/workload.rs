@@ -158,7 +158,8 @@ fn pod_spec(ctx: &Context<'_>) -> PodSpec {
     }
 }
 
-fn runtime_default() -> SeccompProfile {
+/// The container runtime's default seccomp profile.
+pub(super) fn runtime_default() -> SeccompProfile {
     SeccompProfile {
         type_: "RuntimeDefault".to_owned(),
         localhost_profile: None,

@@ -1,0 +1,73 @@
+//! `zave provision-script`: the database provisioning script of a contract, for review.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Args;
+use zave::RenderInputs;
+
+use crate::profile_arg::ProfileArg;
+use crate::{EXIT_USAGE, input};
+
+/// Arguments of `zave provision-script`.
+#[derive(Debug, Args)]
+pub struct ProvisionArgs {
+    /// The contract file; `-` reads standard input.
+    #[arg(value_name = "CONTRACT")]
+    contract: PathBuf,
+    #[command(flatten)]
+    profile: ProfileArg,
+    /// Write the script's files (`run.sh`, `provision.sql`) into this directory instead.
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+}
+
+/// Runs `zave provision-script`: exit 0 with the script, 1 when the contract is invalid or
+/// has no database, 2 on usage or I/O errors.
+pub fn run(args: &ProvisionArgs) -> ExitCode {
+    let profile = match args.profile.load_or_report() {
+        Ok(profile) => profile,
+        Err(status) => return status,
+    };
+    let input = match input::read(&args.contract) {
+        Ok(input) => input,
+        Err(error) => {
+            eprintln!("zave: {error}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    let plan = match zave::plan(&input.bytes, &profile, RenderInputs::default()) {
+        Ok(plan) => plan,
+        Err(diagnostics) => {
+            let source = String::from_utf8_lossy(&input.bytes);
+            eprint!(
+                "{}",
+                diagnostics.to_text(&input.name, Some(&source), zave::TextStyle::Plain)
+            );
+            return ExitCode::FAILURE;
+        }
+    };
+    let Some(script) = plan.provision_script() else {
+        eprintln!(
+            "zave: contract \"{}\" declares no database (spec.persistence); there is nothing to provision",
+            plan.name()
+        );
+        return ExitCode::FAILURE;
+    };
+    let Some(dir) = &args.out else {
+        return crate::print(&script.to_text());
+    };
+    let written = std::fs::create_dir_all(dir).and_then(|()| {
+        script
+            .files
+            .iter()
+            .try_for_each(|(name, content)| std::fs::write(dir.join(name), content))
+    });
+    match written {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("zave: cannot write {}: {error}", dir.display());
+            ExitCode::from(EXIT_USAGE)
+        }
+    }
+}

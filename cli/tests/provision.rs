@@ -1,0 +1,85 @@
+//! `zave provision-script`: the script for review, its files for a runner, and its refusals.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn fixture(relative: &str) -> String {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../fixtures/contracts")
+        .join(relative);
+    path.to_string_lossy().into_owned()
+}
+
+fn zave(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_zave"))
+        .args(args)
+        .output()
+        .expect("zave runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8(bytes.to_vec()).expect("UTF-8 output")
+}
+
+#[test]
+fn prints_the_runner_and_the_sql_the_job_runs() {
+    let contract = fixture("platform/payments-api.yaml");
+    let output = zave(&["provision-script", &contract, "--profile", "aws"]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let script = text(&output.stdout);
+    assert!(script.starts_with("# ==> run.sh\n#!/bin/sh\n"));
+    assert!(script.contains("\n# ==> provision.sql\n"));
+    assert!(script.contains("CREATE DATABASE %I', 'db_payments_api'"));
+    // aws has a pooler for tenants; provisioning talks to the server itself.
+    assert!(script.contains("--host='zave-prod.cluster-c1x2y3z4.eu-west-1.rds.amazonaws.com'"));
+    assert!(!script.contains("pgbouncer"));
+    assert!(script.contains("CONNECTION LIMIT 25 PASSWORD :'app_password'"));
+    let again = zave(&["provision-script", &contract, "--profile", "aws"]);
+    assert_eq!(
+        again.stdout, output.stdout,
+        "the same inputs give the same script"
+    );
+}
+
+#[test]
+fn writes_the_files_a_runner_executes() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let out = dir.path().join("ledger");
+    let output = zave(&[
+        "provision-script",
+        &fixture("valid/grpc-redis.yaml"),
+        "--profile",
+        "linode",
+        "--out",
+        &out.to_string_lossy(),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let runner = std::fs::read_to_string(out.join("run.sh")).expect("run.sh written");
+    assert!(runner.contains("ACL SETUSER 'ledger' reset on \"#$hash\""));
+    assert!(!out.join("provision.sql").exists(), "Redis needs no SQL");
+}
+
+#[test]
+fn a_contract_without_a_database_has_nothing_to_provision() {
+    let output = zave(&[
+        "provision-script",
+        &fixture("valid/engine-none.yaml"),
+        "--profile",
+        "kind",
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(text(&output.stderr).contains("declares no database"));
+}
+
+#[test]
+fn a_name_the_engine_cannot_take_is_refused_with_its_code() {
+    let output = zave(&[
+        "provision-script",
+        &fixture("invalid/name-unmappable-postgres.yaml"),
+        "--profile",
+        "kind",
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(text(&output.stderr).contains("error[Z207]: metadata.name"));
+    assert!(output.stdout.is_empty());
+}

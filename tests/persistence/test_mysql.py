@@ -1,0 +1,161 @@
+"""MariaDB (MySQL-compatible): a tenant's user works in its own database and nowhere else.
+
+Refusals are asserted by MySQL error number: 1044 database access denied, 1045 access denied
+(FILE), 1142 table command denied, 1227 specific privilege needed, 1226 user resource limit.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pymysql
+import pytest
+
+from conftest import CONNECTION_LIMIT, Tenant, mysql_connect, mysql_root
+
+
+def refused(cursor, sql: str, *codes: int) -> str:
+    with pytest.raises((pymysql.err.OperationalError, pymysql.err.ProgrammingError,
+                        pymysql.err.InternalError)) as caught:
+        cursor.execute(sql)
+    code, message = caught.value.args[0], caught.value.args[1]
+    assert code in codes, f"{sql}: {code} {message}"
+    return message
+
+
+@pytest.fixture
+def own(mysql):
+    conn = mysql_connect(mysql.a, mysql.a.database)
+    with conn.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS items")
+        cursor.execute("CREATE TABLE items (id INT AUTO_INCREMENT PRIMARY KEY, name TEXT)")
+        yield cursor
+        cursor.execute("DROP TABLE IF EXISTS items")
+    conn.close()
+
+
+def test_the_user_creates_reads_updates_and_deletes_its_data(own):
+    own.execute("INSERT INTO items (name) VALUES ('one'), ('two')")
+    own.execute("UPDATE items SET name = 'uno' WHERE name = 'one'")
+    own.execute("DELETE FROM items WHERE name = 'two'")
+    own.execute("SELECT name FROM items")
+    assert own.fetchall() == (("uno",),)
+
+
+def test_the_user_runs_its_migrations(own):
+    own.execute("ALTER TABLE items ADD COLUMN price DECIMAL(10, 2)")
+    own.execute("CREATE INDEX items_name ON items (name(20))")
+    own.execute("CREATE TABLE audit (id INT)")
+    own.execute("CREATE VIEW named AS SELECT name FROM items")
+    own.execute("DROP VIEW named")
+    own.execute("DROP TABLE audit")
+
+
+def test_cannot_reach_the_other_tenants_database(mysql):
+    other = mysql.b.database
+    with pytest.raises(pymysql.err.OperationalError) as caught:
+        mysql_connect(mysql.a, other)
+    assert caught.value.args[0] == 1044
+    with mysql_connect(mysql.b, other) as conn, conn.cursor() as cursor:
+        cursor.execute("CREATE TABLE IF NOT EXISTS secrets (v TEXT)")
+    with mysql_connect(mysql.a) as conn, conn.cursor() as cursor:
+        refused(cursor, f"SELECT * FROM `{other}`.secrets", 1142)
+        refused(cursor, f"INSERT INTO `{other}`.secrets VALUES ('a')", 1142)
+        refused(cursor, f"DROP TABLE `{other}`.secrets", 1142)
+        refused(cursor, f"USE `{other}`", 1044)
+        cursor.execute("SHOW DATABASES")
+        assert other not in {row[0] for row in cursor.fetchall()}
+
+
+def test_the_grant_wildcard_does_not_reach_a_lookalike_database(mysql):
+    """`db_shop_a` in a GRANT would match `db_shop1a` (`_` is a wildcard): zave escapes it."""
+    assert mysql.b.database == "db_shop1a" and mysql.a.database == "db_shop_a"
+    with mysql_connect(mysql.a) as conn, conn.cursor() as cursor:
+        refused(cursor, "CREATE TABLE `db_shop1a`.planted (id INT)", 1142)
+        refused(cursor, "CREATE DATABASE `db_shopXa`", 1044)
+        cursor.execute("SHOW GRANTS")
+        grants = " ".join(row[0] for row in cursor.fetchall())
+        assert "`db\\_shop\\_a`.*" in grants
+
+
+def test_cannot_create_users_or_grant(mysql, own):
+    refused(own, "CREATE USER 'intruder'@'%' IDENTIFIED BY 'x'", 1227)
+    refused(own, f"GRANT SELECT ON `{mysql.a.database}`.* TO '{mysql.b.app}'@'%'", 1044)
+    refused(own, f"GRANT ALL ON *.* TO '{mysql.a.app}'@'%'", 1045, 1044)
+    refused(own, f"ALTER USER '{mysql.b.app}'@'%' IDENTIFIED BY 'taken-over'", 1227)
+    refused(own, f"DROP USER '{mysql.b.app}'@'%'", 1227)
+    refused(own, "CREATE DATABASE intruder", 1044)
+
+
+def test_cannot_read_the_grant_tables(own):
+    refused(own, "SELECT authentication_string FROM mysql.user", 1142)
+    refused(own, "SELECT * FROM mysql.global_priv", 1142)
+
+
+def test_cannot_read_or_write_server_files(own):
+    own.execute("SELECT LOAD_FILE('/etc/passwd')")
+    assert own.fetchone() == (None,)  # without FILE, LOAD_FILE reads nothing
+    refused(own, "LOAD DATA INFILE '/etc/passwd' INTO TABLE items (name)", 1045)
+    refused(own, "SELECT name INTO OUTFILE '/tmp/zave-exfiltrated' FROM items", 1045)
+
+
+def test_cannot_run_server_administration(mysql, own):
+    refused(own, "SET GLOBAL max_connections = 1", 1227)
+    refused(own, "SHUTDOWN", 1227)
+    refused(own, "FLUSH PRIVILEGES", 1227)
+    refused(own, "CREATE PROCEDURE p() SELECT 1", 1044)
+    refused(own, "CREATE TRIGGER t BEFORE INSERT ON items FOR EACH ROW SET NEW.name = 'x'", 1142)
+    refused(own, "CREATE EVENT e ON SCHEDULE EVERY 1 DAY DO SELECT 1", 1044)
+    with mysql_connect(mysql.b) as other, other.cursor() as cursor:
+        cursor.execute("SELECT CONNECTION_ID()")
+        (thread,) = cursor.fetchone()
+        refused(own, f"KILL {thread}", 1095)
+        own.execute("SHOW PROCESSLIST")
+        assert {row[1] for row in own.fetchall()} == {mysql.a.app}
+
+
+def wait_until_no_sessions(user: str) -> None:
+    """Closed connections end asynchronously on the server; count from zero."""
+    with mysql_root() as conn, conn.cursor() as cursor:
+        for _ in range(50):
+            cursor.execute("SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE USER = %s", (user,))
+            if cursor.fetchone()[0] == 0:
+                return
+            time.sleep(0.1)
+    raise AssertionError(f"connections of {user} are still open")
+
+
+def test_the_connection_limit_holds(mysql):
+    wait_until_no_sessions(mysql.a.app)
+    connections = [mysql_connect(mysql.a) for _ in range(CONNECTION_LIMIT)]
+    try:
+        with pytest.raises(pymysql.err.OperationalError) as caught:
+            mysql_connect(mysql.a)
+        assert caught.value.args[0] == 1226
+        assert "max_user_connections" in caught.value.args[1]
+        mysql_connect(mysql.b).close()
+    finally:
+        for conn in connections:
+            conn.close()
+
+
+def test_a_wrong_password_is_refused(mysql):
+    tenant = Tenant(mysql.a.name, "mysql", app_password="not-the-password-1234")
+    with pytest.raises(pymysql.err.OperationalError) as caught:
+        mysql_connect(tenant)
+    assert caught.value.args[0] == 1045
+
+
+def test_the_account_has_no_server_wide_right(mysql):
+    with mysql_root() as conn, conn.cursor() as cursor:
+        cursor.execute(f"SHOW GRANTS FOR '{mysql.a.app}'@'%'")
+        grants = [row[0] for row in cursor.fetchall()]
+    assert grants[0].startswith(f"GRANT USAGE ON *.* TO `{mysql.a.app}`@`%`")
+    assert f"MAX_USER_CONNECTIONS {CONNECTION_LIMIT}" in grants[0]
+    assert all("WITH GRANT OPTION" not in grant for grant in grants)
+
+
+def test_a_long_statement_is_stopped(mysql):
+    """MariaDB's per-user MAX_STATEMENT_TIME, from the tier's statementSeconds."""
+    with mysql_connect(mysql.a) as conn, conn.cursor() as cursor:
+        refused(cursor, "SELECT SLEEP(30) FROM (SELECT 1 UNION SELECT 2) AS t", 1969)
