@@ -10,7 +10,7 @@ use zave::scaffold::{
     self, InitAnswers, OnDisk, PinOverride, Question, ScaffoldFile, ScaffoldSettings,
 };
 use zave::{CheckedContract, FileKind, Profile, RenderInputs, ValidateOptions};
-use zave_conformance::{PROFILES, valid_contract};
+use zave_conformance::{PROFILES, engine_takes, valid_contract};
 
 fn settings() -> ScaffoldSettings {
     let profile = Profile::builtin("kind").expect("built-in");
@@ -110,6 +110,12 @@ fn answers() -> impl Strategy<Value = InitAnswers> {
     )
         .prop_map(
             |(name, is_static, exposure, engine, capabilities, tier, site)| {
+                // A name the engine cannot take is Z207: no engine then.
+                let engine = if engine_takes(&name, engine) {
+                    engine
+                } else {
+                    "none"
+                };
                 let mut answers = InitAnswers::new(name);
                 let mut answer =
                     |question, value| answers.answer(question, value).expect("offered");

@@ -109,7 +109,7 @@ pub fn valid_contract() -> impl Strategy<Value = Json> {
 }
 
 /// Whether `name` maps to safe identifiers for `engine` (see Z207).
-fn engine_takes(name: &str, engine: &str) -> bool {
+pub fn engine_takes(name: &str, engine: &str) -> bool {
     serde_json::from_value(json!(engine))
         .is_ok_and(|engine| zave::render::persistence::names::unmappable(name, engine).is_none())
 }
