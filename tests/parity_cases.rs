@@ -13,7 +13,9 @@ const BUNDLE: &str = "platform-2026.11";
 fn relative(path: &std::path::Path) -> String {
     let root = repo_root().canonicalize().expect("repository root");
     let path = path.canonicalize().expect("fixture path");
-    let relative = path.strip_prefix(&root).expect("fixture inside the repository");
+    let relative = path
+        .strip_prefix(&root)
+        .expect("fixture inside the repository");
     relative
         .components()
         .map(|c| c.as_os_str().to_string_lossy())
@@ -64,7 +66,11 @@ fn expected_cases() -> Json {
 
     let mut renders = Vec::new();
     let mut validations = Vec::new();
-    let renderable = [fixtures_in("contracts/platform"), fixtures_in("contracts/valid")].concat();
+    let renderable = [
+        fixtures_in("contracts/platform"),
+        fixtures_in("contracts/valid"),
+    ]
+    .concat();
     for contract in &renderable {
         let source = std::fs::read(contract).expect("contract fixture");
         let id = fixture_id(contract);
@@ -82,7 +88,11 @@ fn expected_cases() -> Json {
         }
         // Without an image (the bootstrap image, W004), and the same in strict mode.
         for strict in [false, true] {
-            let suffix = if strict { "bootstrap+strict" } else { "bootstrap" };
+            let suffix = if strict {
+                "bootstrap+strict"
+            } else {
+                "bootstrap"
+            };
             renders.push(json!({
                 "id": format!("{id}@kind+{suffix}"),
                 "contract": path,
