@@ -152,14 +152,14 @@ struct ProfileInfo<'a> {
 /// Validates a contract's text: stages 1 and 2, and stage 3 when a profile is given.
 #[wasm_bindgen(unchecked_return_type = "ValidateResult")]
 pub fn validate(
-    #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] text: JsValue,
     #[wasm_bindgen(unchecked_param_type = "ValidateOptions")] options: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let text = options::text(&text, "the contract")?;
+    let text = options::source(&text, "the contract")?;
     let options: ValidateOptions = options::read(&options, "validate options")?;
     let profile = options.profile()?;
     let outcome = zave::validate(
-        text.as_bytes(),
+        &text,
         zave::ValidateOptions {
             strict: options.strict.unwrap_or(false),
             profile: profile.as_deref(),
@@ -184,13 +184,13 @@ pub fn validate(
 /// Renders a contract's text under a profile: the tenant's files, or the errors.
 #[wasm_bindgen(unchecked_return_type = "RenderResult")]
 pub fn render(
-    #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] text: JsValue,
     #[wasm_bindgen(unchecked_param_type = "RenderOptions")] options: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let text = options::text(&text, "the contract")?;
+    let text = options::source(&text, "the contract")?;
     let options: RenderOptions = options::read(&options, "render options")?;
     let profile = options.profile()?;
-    match zave::render(text.as_bytes(), &profile, options.inputs()) {
+    match zave::render(&text, &profile, options.inputs()) {
         Ok(rendered) => to_js(&RenderResult {
             ok: true,
             name: Some(&rendered.name),
@@ -214,16 +214,16 @@ pub fn render(
 /// file by file, as unified diffs.
 #[wasm_bindgen(unchecked_return_type = "DiffResult")]
 pub fn diff(
-    #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] text: JsValue,
     #[wasm_bindgen(unchecked_param_type = "RenderOptions")] from: JsValue,
     #[wasm_bindgen(unchecked_param_type = "RenderOptions")] to: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let text = options::text(&text, "the contract")?;
+    let text = options::source(&text, "the contract")?;
     let from: RenderOptions = options::read(&from, "diff's from options")?;
     let to: RenderOptions = options::read(&to, "diff's to options")?;
     let (from_profile, to_profile) = (from.profile()?, to.profile()?);
-    let before = zave::render(text.as_bytes(), &from_profile, from.inputs());
-    let after = zave::render(text.as_bytes(), &to_profile, to.inputs());
+    let before = zave::render(&text, &from_profile, from.inputs());
+    let after = zave::render(&text, &to_profile, to.inputs());
     let findings = |outcome: &Result<zave::Rendered, zave::Diagnostics>| match outcome {
         Ok(rendered) => rendered.findings.clone(),
         Err(diagnostics) => diagnostics.0.clone(),

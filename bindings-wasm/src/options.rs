@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 use zave::{Profile, RenderInputs};
 
 use crate::bridge::Error;
@@ -91,6 +91,18 @@ pub fn read<T: DeserializeOwned + Default>(value: &JsValue, what: &str) -> Resul
             .unwrap_or(message.as_str());
         Error::Options(format!("{what}: {message}"))
     })
+}
+
+/// A document's source: a string, or its bytes as a `Uint8Array` (such as a Node `Buffer`), so
+/// bytes that are not UTF-8 reach the core's own check rather than being replaced on the way.
+pub fn source(value: &JsValue, what: &str) -> Result<Vec<u8>, Error> {
+    if let Some(text) = value.as_string() {
+        return Ok(text.into_bytes());
+    }
+    value
+        .dyn_ref::<js_sys::Uint8Array>()
+        .map(js_sys::Uint8Array::to_vec)
+        .ok_or_else(|| Error::Options(format!("{what} must be a string or a Uint8Array")))
 }
 
 /// A string argument, or an options error naming `what` when it is not a string.
