@@ -99,6 +99,12 @@ describe('the previewer', () => {
     assert.equal(await page.isVisible('#stale'), true, 'the last good tree stays, marked stale');
     await page.screenshot({ path: join(artefacts, 'previewer-diagnostic.png') });
 
+    // Tab indents with spaces rather than leaving the editor.
+    await page.keyboard.press('Tab');
+    assert.match(await page.inputValue('#editor'), /exposure: public-htp {2}\n/);
+    await page.keyboard.press('Backspace');
+    await page.keyboard.press('Backspace');
+
     await page.evaluate(() => document.getElementById('editor').setSelectionRange(0, 0));
     await item.click();
     const cursor = await page.evaluate(() => {

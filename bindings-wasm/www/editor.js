@@ -26,6 +26,15 @@ export class Editor {
     this.lineCount = 0;
     textarea.addEventListener('scroll', () => this.sync());
     textarea.addEventListener('input', () => this.draw());
+    // Tab indents (YAML wants spaces); after Escape it moves the focus on, as usual.
+    let escaped = false;
+    textarea.addEventListener('keydown', (event) => {
+      if (event.key === 'Escape') escaped = true;
+      else if (event.key === 'Tab' && !event.shiftKey && !event.ctrlKey && !event.altKey && !escaped) {
+        event.preventDefault();
+        document.execCommand('insertText', false, '  ');
+      } else escaped = false;
+    });
     new ResizeObserver(() => this.sync()).observe(textarea);
   }
 
