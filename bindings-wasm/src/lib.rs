@@ -111,7 +111,9 @@ export interface ZaveError extends Error {
 // `&str` argument into the instance's memory before it checks whether the instance must be
 // replaced after a panic, so after one a string argument would land in the discarded instance.
 
-#[wasm_bindgen(start)]
+/// Installs the panic bridge; runs by itself each time an instance starts, so it is left out
+/// of the TypeScript declarations.
+#[wasm_bindgen(start, skip_typescript)]
 fn start() {
     bridge::install_panic_hook();
 }
