@@ -56,7 +56,9 @@ function update() {
   showDiagnostics(result?.diagnostics ?? []);
   showFiles();
   if (view.tab === 'diff') showDiff();
-  save();
+  saveSoon();
+  // The whole re-render: the core's render and the page's redraw.
+  document.body.dataset.updateMs = (performance.now() - started).toFixed(3);
 }
 
 function showProfileError(error) {
@@ -173,7 +175,15 @@ function selectTab(tab) {
   save();
 }
 
+/** Writes the state into the URL once typing pauses (a history update is slow next to a render). */
+let saveTimer = null;
+function saveSoon() {
+  clearTimeout(saveTimer);
+  saveTimer = setTimeout(save, 250);
+}
+
 function save() {
+  clearTimeout(saveTimer);
   const saved = { ...view, customProfile: view.profile === CUSTOM ? view.customProfile : '' };
   if (saved.tab === 'files') saved.tab = '';
   history.replaceState(null, '', state.write(saved));

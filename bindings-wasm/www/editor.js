@@ -59,7 +59,6 @@ export class Editor {
       if (d.line === null) continue;
       if (this.severities.get(d.line) !== 'error') this.severities.set(d.line, d.severity);
     }
-    this.lineCount = 0;
     this.draw();
   }
 
