@@ -147,6 +147,7 @@ describe('the previewer', () => {
     assert.ok(added.some((path) => path.includes('horizontalpodautoscaler')), added.join(' '));
     const expected = zave.diff(EXAMPLE, { profile: 'kind' }, { profile: 'aws' }).files.map((f) => f.path);
     assert.deepEqual(await page.locator('#diff section').evaluateAll((s) => s.map((x) => x.dataset.path)), expected);
+    assert.match(await page.textContent('.diff-summary'), new RegExp(`^${expected.length} files differ: \\d+ added, 0 removed, \\d+ modified$`));
     assert.equal(await page.isVisible('#files-view'), false, 'the diff replaces the file view');
     await page.screenshot({ path: join(artefacts, 'previewer-diff.png') });
     await page.selectOption('#diff-to', 'kind');

@@ -151,9 +151,14 @@ function showDiff() {
     out.replaceChildren(element('p', { className: 'empty', textContent: 'no differences' }));
     return;
   }
-  out.replaceChildren(...diff.files.map((file) => {
+  const count = (change) => diff.files.filter((file) => file.change === change).length;
+  const summary = element('p', {
+    className: 'diff-summary',
+    textContent: `${diff.files.length} files differ: ${count('added')} added, ${count('removed')} removed, ${count('modified')} modified`,
+  });
+  out.replaceChildren(summary, ...diff.files.map((file) => {
     const pre = element('pre');
-    for (const line of file.unified.split('\n').slice(2)) {
+    for (const line of file.unified.replace(/\n$/, '').split('\n').slice(2)) {
       const kind = line.startsWith('+') ? 'add' : line.startsWith('-') ? 'del' : line.startsWith('@@') ? 'hunk' : '';
       pre.append(kind ? element('span', { className: kind, textContent: line }) : `${line}\n`);
     }
