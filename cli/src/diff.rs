@@ -1,13 +1,11 @@
 //! `zave diff`: what one contract becomes under two profiles, or against the tree on disk, as
 //! unified diffs.
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
-use similar::TextDiff;
-use zave::{Profile, RenderInputs, RenderedFile};
+use zave::{Profile, RenderInputs};
 
 use crate::profile_arg::{ProfileArg, ProfileError};
 use crate::{EXIT_USAGE, input};
@@ -75,7 +73,7 @@ fn diff(args: &DiffArgs) -> Result<String, String> {
             .collect();
         let mut text = String::new();
         for (file, (path, disk)) in before.iter().zip(on_disk) {
-            text.push_str(&unified(
+            text.push_str(&zave::diff::unified(
                 &disk,
                 &file.content,
                 &format!("disk/{path}"),
@@ -90,23 +88,10 @@ fn diff(args: &DiffArgs) -> Result<String, String> {
         profile_file: None,
     })?;
     let after = render(&to)?;
-    let (a, b) = (
-        by_relative_path(&before, &from),
-        by_relative_path(&after, &to),
-    );
-    let paths: std::collections::BTreeSet<&String> = a.keys().chain(b.keys()).collect();
-    let mut text = String::new();
-    for path in paths {
-        let old = a.get(path).map_or("", |s| s.as_str());
-        let new = b.get(path).map_or("", |s| s.as_str());
-        text.push_str(&unified(
-            old,
-            new,
-            &format!("{}/{path}", from.name()),
-            &format!("{}/{path}", to.name()),
-        ));
-    }
-    Ok(text)
+    Ok(zave::diff::between_profiles(&before, &from, &after, &to)
+        .into_iter()
+        .map(|file| file.unified)
+        .collect())
 }
 
 fn load(profile: &ProfileArg) -> Result<Profile, String> {
@@ -114,33 +99,4 @@ fn load(profile: &ProfileArg) -> Result<Profile, String> {
         ProfileError::Usage(message) => format!("zave: {message}\n"),
         ProfileError::Invalid(text) => text,
     })
-}
-
-/// Files keyed by their path below the profile's prefix, so two profiles line up.
-fn by_relative_path<'a>(
-    files: &'a [RenderedFile],
-    profile: &Profile,
-) -> BTreeMap<String, &'a String> {
-    let prefix = &profile.spec.gitops.path_prefix;
-    files
-        .iter()
-        .map(|file| {
-            let relative = file
-                .path
-                .strip_prefix(prefix.as_str())
-                .map_or(file.path.as_str(), |rest| rest.trim_start_matches('/'));
-            (relative.to_owned(), &file.content)
-        })
-        .collect()
-}
-
-fn unified(old: &str, new: &str, old_label: &str, new_label: &str) -> String {
-    if old == new {
-        return String::new();
-    }
-    TextDiff::from_lines(old, new)
-        .unified_diff()
-        .context_radius(3)
-        .header(old_label, new_label)
-        .to_string()
 }

@@ -10,6 +10,7 @@
 
 pub mod contract;
 pub mod diagnostic;
+pub mod diff;
 pub mod document;
 pub mod manifest;
 pub mod profile;

@@ -1,0 +1,85 @@
+// The WebAssembly render and validate against the native CLI, on every shared parity case
+// (fixtures/parity/cases.json; the CLI's output from scripts/parity-expectations, whose file
+// ZAVE_PARITY_EXPECTATIONS names): byte-identical files and stream, identical findings.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, test } from 'node:test';
+
+import zave, { bytes, text } from './zave.mjs';
+
+const cases = JSON.parse(text('fixtures/parity/cases.json'));
+const expectationsFile = process.env.ZAVE_PARITY_EXPECTATIONS;
+assert.ok(expectationsFile, 'ZAVE_PARITY_EXPECTATIONS names the file scripts/parity-expectations wrote');
+const expected = JSON.parse(readFileSync(expectationsFile, 'utf8'));
+
+/** The index kustomizations a one-contract `--out` render writes besides the tenant's files. */
+const isIndex = (path) =>
+  /(^|\/)platform\/(tenants|argocd\/applications)\/kustomization\.yaml$/.test(path);
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+/** The contract as the bytes on disk and, when they are UTF-8, as a string too. */
+function sources(path) {
+  const raw = bytes(path);
+  const forms = [['bytes', new Uint8Array(raw)]];
+  try {
+    forms.push(['string', utf8.decode(raw)]);
+  } catch {
+    // Not UTF-8: only the bytes can carry it; the core refuses it with its own finding.
+  }
+  return forms;
+}
+
+function renderOptions(c) {
+  const options = {};
+  if (c.profile !== undefined) options.profile = c.profile;
+  if (c.profileFile !== undefined) options.profileYaml = text(c.profileFile);
+  for (const key of ['image', 'version', 'bundle', 'strict']) {
+    if (c[key] !== undefined) options[key] = c[key];
+  }
+  return options;
+}
+
+describe('render parity with the CLI', () => {
+  assert.ok(cases.render.length > 100, 'the shared vectors hold every fixture under every profile');
+  for (const c of cases.render) {
+    test(c.id, () => {
+      const want = expected.render[c.id];
+      assert.ok(want, `no CLI expectation for ${c.id}`);
+      for (const [form, source] of sources(c.contract)) {
+        const got = zave.render(source, renderOptions(c));
+        assert.equal(got.ok, want.exit === 0, `${form}: ok matches the CLI's exit status`);
+        assert.deepEqual(got.diagnostics, want.diagnostics, `${form}: findings`);
+        assert.equal(got.stream, want.stream, `${form}: the stream is the CLI's stdout`);
+        if (!got.ok) {
+          assert.deepEqual(got.files, []);
+          continue;
+        }
+        const tree = new Map(Object.entries(want.tree));
+        for (const file of got.files) {
+          assert.ok(tree.has(file.path), `${form}: ${file.path} is in the CLI's tree`);
+          assert.equal(file.content, tree.get(file.path), `${form}: ${file.path} byte for byte`);
+          tree.delete(file.path);
+        }
+        assert.deepEqual([...tree.keys()].filter((path) => !isIndex(path)), [],
+          `${form}: every tenant file of the CLI's tree was rendered`);
+      }
+    });
+  }
+});
+
+describe('validate parity with the CLI', () => {
+  for (const c of cases.validate) {
+    test(c.id, () => {
+      const want = expected.validate[c.id];
+      assert.ok(want, `no CLI expectation for ${c.id}`);
+      const options = {};
+      if (c.profile !== undefined) options.profile = c.profile;
+      if (c.strict !== undefined) options.strict = c.strict;
+      for (const [form, source] of sources(c.contract)) {
+        const got = zave.validate(source, options);
+        assert.equal(got.ok, want.exit === 0, `${form}: ok matches the CLI's exit status`);
+        assert.deepEqual(got.diagnostics, want.diagnostics, `${form}: findings`);
+      }
+    });
+  }
+});

@@ -1,0 +1,273 @@
+// The previewer: edit a contract, pick a profile, see the rendered tree, the diagnostics on
+// their lines, and the diff between two profiles; the real zave core runs in WebAssembly.
+import init, * as zave from './pkg/zave_wasm.js';
+import { Editor } from './editor.js';
+import { EXAMPLE } from './example.js';
+import * as state from './state.js';
+import { tar } from './tar.js';
+
+const $ = (id) => document.getElementById(id);
+const CUSTOM = 'custom';
+
+const view = {
+  contract: EXAMPLE,
+  profile: 'kind',
+  customProfile: '',
+  image: '',
+  tab: 'files',
+  file: '',
+  diffTo: '',
+};
+let result = null; // the last render (ok or not)
+let lastGood = null; // the last render that produced files
+let editor;
+
+/** A path without the profile's prefix (`clusters/kind/`), so a selection survives a switch. */
+const relative = (path) => path.replace(/^(.*?\/)?(?=(platform|tenants)\/)/, '');
+
+function element(tag, properties = {}, ...children) {
+  const node = Object.assign(document.createElement(tag), properties);
+  node.append(...children);
+  return node;
+}
+
+function renderOptions() {
+  const options = view.profile === CUSTOM ? { profileYaml: view.customProfile } : { profile: view.profile };
+  if (view.image.trim()) options.image = view.image.trim();
+  return options;
+}
+
+/** Renders the contract and redraws everything that depends on it. */
+function update() {
+  const started = performance.now();
+  let profileError = null;
+  try {
+    result = zave.render(view.contract, renderOptions());
+  } catch (error) {
+    if (error?.name !== 'ZaveError') throw error;
+    profileError = error;
+    result = null;
+  }
+  const elapsed = performance.now() - started;
+  document.body.dataset.renderMs = elapsed.toFixed(3);
+  $('status').textContent = result ? `rendered in ${elapsed.toFixed(1)} ms` : 'not rendered';
+  if (result?.ok) lastGood = result;
+  showProfileError(profileError);
+  showDiagnostics(result?.diagnostics ?? []);
+  showFiles();
+  if (view.tab === 'diff') showDiff();
+  saveSoon();
+  // The whole re-render: the core's render and the page's redraw.
+  document.body.dataset.updateMs = (performance.now() - started).toFixed(3);
+}
+
+function showProfileError(error) {
+  const list = $('profile-diagnostics');
+  list.replaceChildren();
+  if (!error) return;
+  if (error.diagnostics.length === 0) {
+    list.append(element('li', { textContent: error.message }));
+  }
+  for (const d of error.diagnostics) list.append(diagnosticItem(d, null));
+}
+
+function diagnosticItem(d, onClick) {
+  const item = element('li', { className: d.severity },
+    element('span', { className: 'code', textContent: d.code }),
+    d.path ? element('span', { className: 'path', textContent: d.path }) : '',
+    d.line !== null ? element('span', { className: 'where', textContent: `${d.line}:${d.column}` }) : '',
+    element('span', { className: 'message', textContent: d.message }),
+    d.help ? element('span', { className: 'help', textContent: `help: ${d.help}` }) : '');
+  item.dataset.code = d.code;
+  if (d.line !== null) item.dataset.line = d.line;
+  if (onClick) item.addEventListener('click', onClick);
+  return item;
+}
+
+function showDiagnostics(diagnostics) {
+  editor.mark(diagnostics);
+  const errors = diagnostics.filter((d) => d.severity === 'error').length;
+  $('counts').textContent = `${errors} errors, ${diagnostics.length - errors} warnings`;
+  const list = $('diagnostics');
+  list.replaceChildren(...diagnostics.map((d) => diagnosticItem(d, () => editor.reveal(d))));
+  if (diagnostics.length === 0 && result?.ok) {
+    list.append(element('li', { className: 'none', textContent: 'valid: no findings' }));
+  }
+}
+
+function showFiles() {
+  const shown = result?.ok ? result : lastGood;
+  const stale = shown !== result;
+  $('stale').hidden = !stale || !shown;
+  $('files-view').classList.toggle('stale-view', stale);
+  const files = shown?.files ?? [];
+  let selected = files.find((f) => relative(f.path) === view.file);
+  if (!selected) {
+    selected = files.find((f) => f.path.endsWith(`/deployment-${shown?.name}.yaml`)) ?? files[0];
+    view.file = selected ? relative(selected.path) : '';
+  }
+  const list = $('files');
+  list.replaceChildren();
+  let folder = null;
+  for (const file of files) {
+    const cut = file.path.lastIndexOf('/');
+    if (file.path.slice(0, cut) !== folder) {
+      folder = file.path.slice(0, cut);
+      list.append(element('li', { className: 'folder', textContent: `${folder}/` }));
+    }
+    const button = element('button', { type: 'button', textContent: file.path.slice(cut + 1), title: file.path });
+    button.dataset.path = file.path;
+    button.setAttribute('aria-current', String(file === selected));
+    button.addEventListener('click', () => {
+      view.file = relative(file.path);
+      showFiles();
+      save();
+    });
+    list.append(element('li', {}, button));
+  }
+  const content = $('file-content');
+  content.textContent = selected?.content ?? '';
+  content.dataset.path = selected?.path ?? '';
+}
+
+function showDiff() {
+  const to = view.diffTo || (view.profile === 'kind' ? 'aws' : 'kind');
+  $('diff-to').value = to;
+  $('diff-from').textContent = view.profile === CUSTOM ? 'custom profile' : view.profile;
+  const out = $('diff');
+  let diff;
+  try {
+    diff = zave.diff(view.contract, renderOptions(), { profile: to });
+  } catch (error) {
+    if (error?.name !== 'ZaveError') throw error;
+    out.replaceChildren(element('p', { className: 'empty', textContent: error.message }));
+    return;
+  }
+  if (!diff.ok) {
+    out.replaceChildren(element('p', { className: 'empty', textContent: 'the contract does not render under both profiles: see the diagnostics' }));
+    return;
+  }
+  if (diff.files.length === 0) {
+    out.replaceChildren(element('p', { className: 'empty', textContent: 'no differences' }));
+    return;
+  }
+  const count = (change) => diff.files.filter((file) => file.change === change).length;
+  const summary = element('p', {
+    className: 'diff-summary',
+    textContent: `${diff.files.length} files differ: ${count('added')} added, ${count('removed')} removed, ${count('modified')} modified`,
+  });
+  out.replaceChildren(summary, ...diff.files.map((file) => {
+    const pre = element('pre');
+    for (const line of file.unified.replace(/\n$/, '').split('\n').slice(2)) {
+      const kind = line.startsWith('+') ? 'add' : line.startsWith('-') ? 'del' : line.startsWith('@@') ? 'hunk' : '';
+      pre.append(kind ? element('span', { className: kind, textContent: line }) : `${line}\n`);
+    }
+    const section = element('section', { className: 'file-diff' },
+      element('h3', {}, `${file.path} `, element('span', { className: 'change', textContent: file.change })), pre);
+    section.dataset.path = file.path;
+    section.dataset.change = file.change;
+    return section;
+  }));
+}
+
+function selectTab(tab) {
+  view.tab = tab;
+  $('tab-files').setAttribute('aria-selected', String(tab === 'files'));
+  $('tab-diff').setAttribute('aria-selected', String(tab === 'diff'));
+  $('files-view').hidden = tab !== 'files';
+  $('diff-view').hidden = tab !== 'diff';
+  if (tab === 'diff') showDiff();
+  save();
+}
+
+/** Writes the state into the URL once typing pauses (a history update is slow next to a render). */
+let saveTimer = null;
+function saveSoon() {
+  clearTimeout(saveTimer);
+  saveTimer = setTimeout(save, 250);
+}
+
+function save() {
+  clearTimeout(saveTimer);
+  const saved = { ...view, customProfile: view.profile === CUSTOM ? view.customProfile : '' };
+  if (saved.tab === 'files') saved.tab = '';
+  history.replaceState(null, '', state.write(saved));
+}
+
+function download() {
+  if (!result?.ok) return;
+  const blob = new Blob([tar(result.files)], { type: 'application/x-tar' });
+  const link = element('a', {
+    href: URL.createObjectURL(blob),
+    download: `${result.name}-${view.profile}.tar`,
+  });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+}
+
+/** Re-renders once per frame, however fast the typing. */
+let pending = false;
+function schedule() {
+  if (pending) return;
+  pending = true;
+  requestAnimationFrame(() => {
+    pending = false;
+    update();
+  });
+}
+
+async function main() {
+  await init();
+  Object.assign(view, state.read(location.hash));
+  const builtins = zave.profiles();
+  if (view.profile !== CUSTOM && !builtins.some((p) => p.name === view.profile)) view.profile = 'kind';
+  for (const { name, classification } of builtins) {
+    $('profile').append(element('option', { value: name, textContent: `${name} (${classification})` }));
+    $('diff-to').append(element('option', { value: name, textContent: name }));
+  }
+  $('profile').append(element('option', { value: CUSTOM, textContent: 'custom…' }));
+  $('profile').value = view.profile;
+  $('custom').hidden = view.profile !== CUSTOM;
+  $('custom-profile').value = view.customProfile || zave.profileSource('kind');
+  view.customProfile = $('custom-profile').value;
+  $('image').value = view.image;
+  document.title = `zave ${zave.version()} previewer`;
+
+  editor = new Editor($('editor'), $('gutter'), $('marks'));
+  editor.value = view.contract;
+  $('editor').addEventListener('input', () => {
+    view.contract = editor.value;
+    schedule();
+  });
+  $('profile').addEventListener('change', () => {
+    view.profile = $('profile').value;
+    $('custom').hidden = view.profile !== CUSTOM;
+    update();
+  });
+  $('custom-profile').addEventListener('input', () => {
+    view.customProfile = $('custom-profile').value;
+    schedule();
+  });
+  $('image').addEventListener('input', () => {
+    view.image = $('image').value;
+    schedule();
+  });
+  $('diff-to').addEventListener('change', () => {
+    view.diffTo = $('diff-to').value;
+    showDiff();
+    save();
+  });
+  $('tab-files').addEventListener('click', () => selectTab('files'));
+  $('tab-diff').addEventListener('click', () => selectTab('diff'));
+  $('download').addEventListener('click', download);
+  update();
+  selectTab(view.tab === 'diff' ? 'diff' : 'files');
+  document.body.dataset.ready = 'true';
+}
+
+main().catch((error) => {
+  $('status').textContent = `failed to start: ${error.message}`;
+  throw error;
+});

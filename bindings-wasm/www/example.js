@@ -1,0 +1,3 @@
+// The contract the previewer opens with: a copy of the repository's examples/zave.yaml (a test
+// keeps them equal).
+export const EXAMPLE = "# yaml-language-server: $schema=../schemas/contract.schema.json\n# A complete contract: an HTTP API with PostgreSQL, metrics and traces.\napiVersion: zave.io/v1\nkind: Workload\nmetadata:\n  name: payments-api\nspec:\n  runtime: container\n  exposure: public-http\n  delivery: rolling\n  build:\n    mode: dockerfile\n    dockerfilePath: Dockerfile\n  persistence:\n    engine: postgres\n  capabilities:\n    - name: metrics\n    - name: tracing\n  resources:\n    tier: standard\n";
