@@ -97,6 +97,7 @@ describe('the previewer', () => {
     assert.equal(await page.getAttribute(`#gutter div:nth-child(${line})`, 'class'), 'error');
     assert.equal(await page.locator('#marks .band.error').getAttribute('data-line'), String(line));
     assert.equal(await page.isVisible('#stale'), true, 'the last good tree stays, marked stale');
+    assert.equal(await page.textContent('#counts'), '1 error, 0 warnings');
     await page.screenshot({ path: join(artefacts, 'previewer-diagnostic.png') });
 
     // Tab indents with spaces rather than leaving the editor.

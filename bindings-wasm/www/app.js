@@ -87,7 +87,9 @@ function diagnosticItem(d, onClick) {
 function showDiagnostics(diagnostics) {
   editor.mark(diagnostics);
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
-  $('counts').textContent = `${errors} errors, ${diagnostics.length - errors} warnings`;
+  const warnings = diagnostics.length - errors;
+  const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  $('counts').textContent = `${plural(errors, 'error')}, ${plural(warnings, 'warning')}`;
   const list = $('diagnostics');
   list.replaceChildren(...diagnostics.map((d) => diagnosticItem(d, () => editor.reveal(d))));
   if (diagnostics.length === 0 && result?.ok) {
