@@ -138,11 +138,7 @@ fn pod_spec(ctx: &Context<'_>) -> PodSpec {
         image_pull_secrets: pull_secrets(ctx),
         security_context: Some(PodSecurityContext {
             fs_group: Some(id),
-            run_as_group: Some(id),
-            run_as_non_root: Some(true),
-            run_as_user: Some(id),
-            seccomp_profile: Some(runtime_default()),
-            ..PodSecurityContext::default()
+            ..restricted_pod(id)
         }),
         service_account_name: Some(ctx.name().to_owned()),
         topology_spread_constraints: zone_spread,
@@ -158,8 +154,37 @@ fn pod_spec(ctx: &Context<'_>) -> PodSpec {
     }
 }
 
+/// A pod under the restricted Pod Security Standard, running as user and group `id`.
+pub(super) fn restricted_pod(id: i64) -> PodSecurityContext {
+    PodSecurityContext {
+        run_as_group: Some(id),
+        run_as_non_root: Some(true),
+        run_as_user: Some(id),
+        seccomp_profile: Some(runtime_default()),
+        ..PodSecurityContext::default()
+    }
+}
+
+/// A container under the restricted Pod Security Standard, running as user and group `id`:
+/// no privilege escalation, every capability dropped, a read-only root file system.
+pub(super) fn restricted_container(id: i64) -> SecurityContext {
+    SecurityContext {
+        allow_privilege_escalation: Some(false),
+        capabilities: Some(Capabilities {
+            drop: Some(vec!["ALL".to_owned()]),
+            add: None,
+        }),
+        read_only_root_filesystem: Some(true),
+        run_as_group: Some(id),
+        run_as_non_root: Some(true),
+        run_as_user: Some(id),
+        seccomp_profile: Some(runtime_default()),
+        ..SecurityContext::default()
+    }
+}
+
 /// The container runtime's default seccomp profile.
-pub(super) fn runtime_default() -> SeccompProfile {
+fn runtime_default() -> SeccompProfile {
     SeccompProfile {
         type_: "RuntimeDefault".to_owned(),
         localhost_profile: None,
@@ -199,19 +224,7 @@ fn container(ctx: &Context<'_>, id: i64) -> Container {
             requests: Some(quantities(&ctx.tier.requests)),
             ..ResourceRequirements::default()
         }),
-        security_context: Some(SecurityContext {
-            allow_privilege_escalation: Some(false),
-            capabilities: Some(Capabilities {
-                drop: Some(vec!["ALL".to_owned()]),
-                add: None,
-            }),
-            read_only_root_filesystem: Some(true),
-            run_as_group: Some(id),
-            run_as_non_root: Some(true),
-            run_as_user: Some(id),
-            seccomp_profile: Some(runtime_default()),
-            ..SecurityContext::default()
-        }),
+        security_context: Some(restricted_container(id)),
         volume_mounts: Some(vec![VolumeMount {
             mount_path: "/tmp".to_owned(),
             name: "tmp".to_owned(),

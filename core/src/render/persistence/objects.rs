@@ -5,9 +5,8 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::api::batch::v1::{Job, JobSpec};
 use k8s_openapi::api::core::v1::{
-    Capabilities, ConfigMap, ConfigMapVolumeSource, Container, EmptyDirVolumeSource, EnvFromSource,
-    EnvVar, PodSecurityContext, PodSpec, PodTemplateSpec, ResourceRequirements, SecretEnvSource,
-    SecurityContext, Volume, VolumeMount,
+    ConfigMap, ConfigMapVolumeSource, Container, EmptyDirVolumeSource, EnvFromSource, EnvVar,
+    PodSpec, PodTemplateSpec, ResourceRequirements, SecretEnvSource, Volume, VolumeMount,
 };
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
@@ -21,7 +20,7 @@ use crate::render::custom::{
     PasswordSpec, PushRemoteRef, PushSecretData, PushSecretMatch, PushSecretSelector,
     PushSecretSpec, RemoteRef, SecretStoreRef,
 };
-use crate::render::workload::runtime_default;
+use crate::render::workload::{restricted_container, restricted_pod};
 
 /// Where the script is mounted in the Job's container.
 const SCRIPT_DIR: &str = "/zave";
@@ -222,19 +221,7 @@ fn job(ctx: &Context<'_>, mut metadata: ObjectMeta, image: &str, credentials: &s
             requests: Some(limits("50m", "64Mi")),
             ..ResourceRequirements::default()
         }),
-        security_context: Some(SecurityContext {
-            allow_privilege_escalation: Some(false),
-            capabilities: Some(Capabilities {
-                drop: Some(vec!["ALL".to_owned()]),
-                add: None,
-            }),
-            read_only_root_filesystem: Some(true),
-            run_as_group: Some(id),
-            run_as_non_root: Some(true),
-            run_as_user: Some(id),
-            seccomp_profile: Some(runtime_default()),
-            ..SecurityContext::default()
-        }),
+        security_context: Some(restricted_container(id)),
         volume_mounts: Some(vec![
             VolumeMount {
                 mount_path: SCRIPT_DIR.to_owned(),
@@ -255,13 +242,7 @@ fn job(ctx: &Context<'_>, mut metadata: ObjectMeta, image: &str, credentials: &s
         containers: vec![container],
         enable_service_links: Some(false),
         restart_policy: Some("Never".to_owned()),
-        security_context: Some(PodSecurityContext {
-            run_as_group: Some(id),
-            run_as_non_root: Some(true),
-            run_as_user: Some(id),
-            seccomp_profile: Some(runtime_default()),
-            ..PodSecurityContext::default()
-        }),
+        security_context: Some(restricted_pod(id)),
         volumes: Some(vec![
             Volume {
                 name: "script".to_owned(),
