@@ -36,27 +36,13 @@ pub fn run(args: &ExplainArgs) -> ExitCode {
         Ok(profile) => profile,
         Err(status) => return status,
     };
-    let input = match input::read(&args.contract) {
-        Ok(input) => input,
-        Err(error) => {
-            eprintln!("zave: {error}");
-            return ExitCode::from(EXIT_USAGE);
-        }
-    };
     let inputs = RenderInputs {
         image: args.image.as_deref(),
         ..RenderInputs::default()
     };
-    let plan = match zave::plan(&input.bytes, &profile, inputs) {
+    let plan = match input::plan(&args.contract, &profile, inputs) {
         Ok(plan) => plan,
-        Err(diagnostics) => {
-            let source = String::from_utf8_lossy(&input.bytes);
-            eprint!(
-                "{}",
-                diagnostics.to_text(&input.name, Some(&source), zave::TextStyle::Plain)
-            );
-            return ExitCode::FAILURE;
-        }
+        Err(status) => return status,
     };
     let wanted = args.object.as_deref().map(str::to_lowercase);
     let explanations: Vec<Explanation> = plan

@@ -37,3 +37,24 @@ pub fn read(path: &Path) -> Result<Input, String> {
         .map_err(|e| format!("cannot read {name}: {e}"))?;
     Ok(Input { name, bytes })
 }
+
+/// Reads one contract and plans it under `profile`, or reports why not on standard error:
+/// exit 2 when it cannot be read, 1 with its findings when it is refused.
+pub fn plan<'p>(
+    path: &Path,
+    profile: &'p zave::Profile,
+    inputs: zave::RenderInputs<'_>,
+) -> Result<zave::Plan<'p>, std::process::ExitCode> {
+    let input = read(path).map_err(|error| {
+        eprintln!("zave: {error}");
+        std::process::ExitCode::from(crate::EXIT_USAGE)
+    })?;
+    zave::plan(&input.bytes, profile, inputs).map_err(|diagnostics| {
+        let source = String::from_utf8_lossy(&input.bytes);
+        eprint!(
+            "{}",
+            diagnostics.to_text(&input.name, Some(&source), zave::TextStyle::Plain)
+        );
+        std::process::ExitCode::FAILURE
+    })
+}

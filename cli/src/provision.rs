@@ -29,23 +29,9 @@ pub fn run(args: &ProvisionArgs) -> ExitCode {
         Ok(profile) => profile,
         Err(status) => return status,
     };
-    let input = match input::read(&args.contract) {
-        Ok(input) => input,
-        Err(error) => {
-            eprintln!("zave: {error}");
-            return ExitCode::from(EXIT_USAGE);
-        }
-    };
-    let plan = match zave::plan(&input.bytes, &profile, RenderInputs::default()) {
+    let plan = match input::plan(&args.contract, &profile, RenderInputs::default()) {
         Ok(plan) => plan,
-        Err(diagnostics) => {
-            let source = String::from_utf8_lossy(&input.bytes);
-            eprint!(
-                "{}",
-                diagnostics.to_text(&input.name, Some(&source), zave::TextStyle::Plain)
-            );
-            return ExitCode::FAILURE;
-        }
+        Err(status) => return status,
     };
     let Some(script) = plan.provision_script() else {
         eprintln!(
