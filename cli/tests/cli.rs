@@ -1,23 +1,12 @@
 //! The `zave` binary as CI runs it: exit codes, output formats, standard input.
 
+mod common;
+
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
-fn fixture(relative: &str) -> String {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../fixtures/contracts")
-        .join(relative);
-    path.to_string_lossy().into_owned()
-}
-
-fn zave(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_zave"))
-        .args(args)
-        .env_remove("NO_COLOR")
-        .output()
-        .expect("zave runs")
-}
+use common::{fixture, zave};
 
 fn zave_with_stdin(args: &[&str], stdin: &[u8]) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_zave"))

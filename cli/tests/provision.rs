@@ -1,25 +1,8 @@
 //! `zave provision-script`: the script for review, its files for a runner, and its refusals.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+mod common;
 
-fn fixture(relative: &str) -> String {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../fixtures/contracts")
-        .join(relative);
-    path.to_string_lossy().into_owned()
-}
-
-fn zave(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_zave"))
-        .args(args)
-        .output()
-        .expect("zave runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8(bytes.to_vec()).expect("UTF-8 output")
-}
+use common::{fixture, text, zave};
 
 #[test]
 fn prints_the_runner_and_the_sql_the_job_runs() {

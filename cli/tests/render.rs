@@ -1,28 +1,13 @@
 //! `zave render`, `diff` and `profile` through the built binary: the GitOps gate, safe
 //! writing, pruning.
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn fixture(relative: &str) -> String {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../fixtures/contracts")
-        .join(relative)
-        .to_string_lossy()
-        .into_owned()
-}
-
-fn zave(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_zave"))
-        .args(args)
-        .output()
-        .expect("zave runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use common::{fixture, text, zave};
 
 fn render_into(out: &Path, contracts: &[&str], extra: &[&str]) -> Output {
     let out = out.to_string_lossy().into_owned();

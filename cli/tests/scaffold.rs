@@ -1,9 +1,13 @@
 //! `zave init` and `zave check-repo` through the built binary: idempotence, the overwrite
 //! rules, the contract as the source of truth, and every kind of conformance finding.
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
+
+use common::{text, zave_in as zave};
 
 const FILES: &[&str] = &[
     "zave.yaml",
@@ -13,19 +17,6 @@ const FILES: &[&str] = &[
     "README.md",
     ".github/workflows/build.yaml",
 ];
-
-fn zave(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_zave"))
-        .args(args)
-        .current_dir(cwd)
-        .stdin(Stdio::null())
-        .output()
-        .expect("zave runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8(bytes.to_vec()).expect("UTF-8 output")
-}
 
 /// Every file of a repository, path and bytes, sorted.
 fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
