@@ -21,7 +21,7 @@ pub fn resolve_image(
             None,
             format!("no image given; zave uses the bootstrap image {bootstrap}"),
         )
-        .with_help("pass the image CI built: --image <registry>/<repository>@sha256:<digest>");
+        .with_help("give the render the image CI built (the CLI's --image, the image option of the bindings): <registry>/<repository>@sha256:<digest>");
         return Ok((bootstrap, Some(finding)));
     };
     check_reference(image)?;
