@@ -7,6 +7,7 @@ use clap::Args;
 use zave::RenderInputs;
 
 use crate::profile_arg::ProfileArg;
+use crate::tree::Tree;
 use crate::{EXIT_USAGE, input};
 
 /// Arguments of `zave provision-script`.
@@ -43,16 +44,17 @@ pub fn run(args: &ProvisionArgs) -> ExitCode {
     let Some(dir) = &args.out else {
         return crate::print(&script.to_text());
     };
-    let written = std::fs::create_dir_all(dir).and_then(|()| {
+    // The same safe writing as the render's: atomic, never through a symbolic link.
+    let written = Tree::open(dir, true).and_then(|tree| {
         script
             .files
             .iter()
-            .try_for_each(|(name, content)| std::fs::write(dir.join(name), content))
+            .try_for_each(|(name, content)| tree.write_file(name, content))
     });
     match written {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("zave: cannot write {}: {error}", dir.display());
+            eprintln!("zave: {error}");
             ExitCode::from(EXIT_USAGE)
         }
     }

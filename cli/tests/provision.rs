@@ -42,6 +42,35 @@ fn writes_the_files_a_runner_executes() {
     assert!(!out.join("provision.sql").exists(), "Redis needs no SQL");
 }
 
+#[cfg(unix)]
+#[test]
+fn never_writes_through_a_symbolic_link() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let out = dir.path().join("ledger");
+    std::fs::create_dir(&out).expect("output folder");
+    let elsewhere = dir.path().join("elsewhere.sh");
+    std::fs::write(&elsewhere, "untouched\n").expect("a file outside");
+    std::os::unix::fs::symlink(&elsewhere, out.join("run.sh")).expect("symbolic link");
+    let output = zave(&[
+        "provision-script",
+        &fixture("valid/grpc-redis.yaml"),
+        "--profile",
+        "linode",
+        "--out",
+        &out.to_string_lossy(),
+    ]);
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output.stderr));
+    assert!(
+        text(&output.stderr).contains("symbolic link"),
+        "{}",
+        text(&output.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(&elsewhere).expect("still there"),
+        "untouched\n"
+    );
+}
+
 #[test]
 fn a_contract_without_a_database_has_nothing_to_provision() {
     let output = zave(&[
