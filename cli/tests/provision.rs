@@ -24,18 +24,23 @@ fn prints_the_runner_and_the_sql_the_job_runs() {
     );
 }
 
-#[test]
-fn writes_the_files_a_runner_executes() {
-    let dir = tempfile::tempdir().expect("temporary directory");
-    let out = dir.path().join("ledger");
-    let output = zave(&[
+/// `zave provision-script` of the Redis fixture `ledger` under `linode`, into `out`.
+fn provision_ledger_into(out: &std::path::Path) -> std::process::Output {
+    zave(&[
         "provision-script",
         &fixture("valid/grpc-redis.yaml"),
         "--profile",
         "linode",
         "--out",
         &out.to_string_lossy(),
-    ]);
+    ])
+}
+
+#[test]
+fn writes_the_files_a_runner_executes() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let out = dir.path().join("ledger");
+    let output = provision_ledger_into(&out);
     assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
     let runner = std::fs::read_to_string(out.join("run.sh")).expect("run.sh written");
     assert!(runner.contains("ACL SETUSER 'ledger' reset on \"#$hash\""));
@@ -51,14 +56,7 @@ fn never_writes_through_a_symbolic_link() {
     let elsewhere = dir.path().join("elsewhere.sh");
     std::fs::write(&elsewhere, "untouched\n").expect("a file outside");
     std::os::unix::fs::symlink(&elsewhere, out.join("run.sh")).expect("symbolic link");
-    let output = zave(&[
-        "provision-script",
-        &fixture("valid/grpc-redis.yaml"),
-        "--profile",
-        "linode",
-        "--out",
-        &out.to_string_lossy(),
-    ]);
+    let output = provision_ledger_into(&out);
     assert_eq!(output.status.code(), Some(2), "{}", text(&output.stderr));
     assert!(
         text(&output.stderr).contains("symbolic link"),
