@@ -47,24 +47,28 @@ impl NativeProfile {
     }
 }
 
-/// The built-in profile called `name`, or `None`.
+/// The built-in profile called `name`: `(profile, None)`, or `(None, message)` naming the
+/// built-in ones.
 #[pyfunction]
-fn builtin_profile(name: &str) -> Option<NativeProfile> {
-    let profile = zave::Profile::builtin(name)?;
-    let source = zave::Profile::builtin_source(name)?;
-    Some(NativeProfile {
-        profile: std::sync::Arc::new(profile.clone()),
-        source: source.to_owned(),
-    })
+fn builtin_profile(name: &str) -> (Option<NativeProfile>, Option<String>) {
+    match zave::Profile::named(name) {
+        Ok(profile) => (
+            Some(NativeProfile {
+                profile: std::sync::Arc::new(profile.clone()),
+                source: zave::Profile::builtin_source(name)
+                    .unwrap_or_default()
+                    .to_owned(),
+            }),
+            None,
+        ),
+        Err(unknown) => (None, Some(unknown.to_string())),
+    }
 }
 
 /// The names of the built-in profiles, in the order `zave profile list` gives.
 #[pyfunction]
 fn builtin_profile_names() -> Vec<&'static str> {
-    zave::profile::BUILTIN_PROFILES
-        .iter()
-        .map(|(name, _)| *name)
-        .collect()
+    zave::profile::builtin_names().collect()
 }
 
 /// Reads a profile: `(profile, None)` or `(None, (findings_json, text))`.

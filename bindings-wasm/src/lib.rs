@@ -265,9 +265,8 @@ pub fn schema(
 /// The built-in profiles, in the order `zave profile list` shows them.
 #[wasm_bindgen(unchecked_return_type = "ProfileInfo[]")]
 pub fn profiles() -> Result<JsValue, JsValue> {
-    let list: Vec<ProfileInfo<'_>> = zave::profile::BUILTIN_PROFILES
-        .iter()
-        .filter_map(|(name, _)| Profile::builtin(name))
+    let list: Vec<ProfileInfo<'_>> = zave::profile::builtin_names()
+        .filter_map(Profile::builtin)
         .map(|profile| ProfileInfo {
             name: profile.name(),
             classification: profile.spec.classification,

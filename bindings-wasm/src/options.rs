@@ -114,16 +114,9 @@ pub fn text(value: &JsValue, what: &str) -> Result<String, Error> {
 
 /// A built-in profile by name.
 pub fn builtin(name: &str) -> Result<Cow<'static, Profile>, Error> {
-    Profile::builtin(name).map(Cow::Borrowed).ok_or_else(|| {
-        let names: Vec<&str> = zave::profile::BUILTIN_PROFILES
-            .iter()
-            .map(|(name, _)| *name)
-            .collect();
-        Error::Options(format!(
-            "unknown profile \"{name}\"; the built-in profiles are: {}",
-            names.join(", ")
-        ))
-    })
+    Profile::named(name)
+        .map(Cow::Borrowed)
+        .map_err(|unknown| Error::Options(unknown.to_string()))
 }
 
 fn choose_profile(

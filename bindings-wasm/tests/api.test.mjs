@@ -99,7 +99,7 @@ test('bad options are ZaveErrors of kind options that say what is wrong', () => 
   assert.match(zaveError(() => zave.render(example, { strict: 'yes' }), 'options').message,
     /invalid type: string "yes", expected a boolean/);
   assert.match(zaveError(() => zave.render(example, { profile: 'gcp' }), 'options').message,
-    /unknown profile "gcp"; the built-in profiles are: kind, linode, aws/);
+    /unknown profile "gcp"; the built-in profiles are kind, linode, aws/);
   assert.match(zaveError(() => zave.render(example, { profile: 'kind', profileYaml: 'x' }), 'options').message,
     /not both/);
   assert.match(zaveError(() => zave.render(example, 'aws'), 'options').message, /must be an object/);

@@ -115,9 +115,8 @@ fn main() -> ExitCode {
         Command::CheckRepo(args) => check_repo::run(&args),
         Command::ProvisionScript(args) => provision::run(&args),
         Command::Profile(ProfileCommand::List) => {
-            let list: String = zave::profile::BUILTIN_PROFILES
-                .iter()
-                .filter_map(|(name, _)| zave::Profile::builtin(name))
+            let list: String = zave::profile::builtin_names()
+                .filter_map(zave::Profile::builtin)
                 .map(|p| format!("{}\t{:?}\n", p.name(), p.spec.classification).to_lowercase())
                 .collect();
             print(&list)
@@ -126,9 +125,7 @@ fn main() -> ExitCode {
             match zave::Profile::builtin_source(&name) {
                 Some(source) => print(source),
                 None => {
-                    eprintln!(
-                        "zave: unknown profile \"{name}\"; `zave profile list` shows the built-in ones"
-                    );
+                    eprintln!("zave: {}", zave::profile::UnknownProfile { name });
                     ExitCode::from(EXIT_USAGE)
                 }
             }
@@ -145,13 +142,10 @@ fn main() -> ExitCode {
 }
 
 fn validate(files: &[PathBuf], profile: Option<&str>, format: Format, strict: bool) -> ExitCode {
-    let profile = match profile.map(|name| (name, zave::Profile::builtin(name))) {
-        None => None,
-        Some((_, Some(profile))) => Some(profile),
-        Some((name, None)) => {
-            eprintln!(
-                "zave: unknown profile \"{name}\"; `zave profile list` shows the built-in ones"
-            );
+    let profile = match profile.map(zave::Profile::named).transpose() {
+        Ok(profile) => profile,
+        Err(unknown) => {
+            eprintln!("zave: {unknown}");
             return ExitCode::from(EXIT_USAGE);
         }
     };

@@ -60,16 +60,8 @@ impl ProfileArg {
                 ))
             });
         }
-        Profile::builtin(&self.profile).cloned().ok_or_else(|| {
-            let names: Vec<&str> = zave::profile::BUILTIN_PROFILES
-                .iter()
-                .map(|(name, _)| *name)
-                .collect();
-            ProfileError::Usage(format!(
-                "unknown profile \"{}\"; the built-in profiles are {}",
-                self.profile,
-                names.join(", ")
-            ))
-        })
+        Profile::named(&self.profile)
+            .cloned()
+            .map_err(|unknown| ProfileError::Usage(unknown.to_string()))
     }
 }

@@ -143,10 +143,9 @@ class Profile:
         """The built-in profile ``name`` (see :func:`profiles`); ``ProfileError`` if none."""
         if not isinstance(name, str):
             raise TypeError(f"a profile name is a str; got {type(name).__name__}")
-        native = _native.builtin_profile(name)
+        native, unknown = _native.builtin_profile(name)
         if native is None:
-            known = ", ".join(_native.builtin_profile_names())
-            raise ProfileError(f'unknown profile "{name}"; the built-in profiles are {known}', [])
+            raise ProfileError(unknown or f'unknown profile "{name}"', [])
         return Profile(native)
 
     @staticmethod

@@ -22,6 +22,19 @@ pub const BUILTIN_PROFILES: &[(&str, &str)] = &[
     ("aws", include_str!("../../profiles/aws.yaml")),
 ];
 
+/// The names of the built-in profiles, in the order `zave profile list` shows them.
+pub fn builtin_names() -> impl Iterator<Item = &'static str> {
+    BUILTIN_PROFILES.iter().map(|(name, _)| *name)
+}
+
+/// A profile name that is none of the built-ins; every surface reports it with this text.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown profile \"{name}\"; the built-in profiles are {}", builtin_names().collect::<Vec<_>>().join(", "))]
+pub struct UnknownProfile {
+    /// The name that was asked for.
+    pub name: String,
+}
+
 /// The JSON Schema of a profile, as published in `schemas/profile.schema.json`.
 pub fn profile_schema() -> &'static Json {
     compiled_schema().json()
@@ -49,6 +62,13 @@ impl Profile {
             .get(index)?
             .get_or_init(|| Profile::from_yaml(source.as_bytes()).ok())
             .as_ref()
+    }
+
+    /// The built-in profile `name`, or an error that lists the built-in ones.
+    pub fn named(name: &str) -> Result<&'static Profile, UnknownProfile> {
+        Profile::builtin(name).ok_or_else(|| UnknownProfile {
+            name: name.to_owned(),
+        })
     }
 
     /// The YAML source of a built-in profile, as `zave profile show` prints it.
@@ -243,4 +263,19 @@ fn consistency(profile: &Profile, document: &Node) -> Vec<Diagnostic> {
         }
     }
     findings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_name_is_a_built_in_profile_or_an_error_listing_them() {
+        assert_eq!(Profile::named("aws").map(Profile::name), Ok("aws"));
+        let unknown = Profile::named("gcp").expect_err("no such built-in");
+        assert_eq!(
+            unknown.to_string(),
+            "unknown profile \"gcp\"; the built-in profiles are kind, linode, aws"
+        );
+    }
 }
