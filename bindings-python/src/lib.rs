@@ -224,6 +224,7 @@ fn schema(kind: &str) -> Option<String> {
 #[pymodule]
 fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add("VERSION", zave::VERSION)?;
+    module.add("DEFAULT_PROFILE", zave::profile::DEFAULT_PROFILE)?;
     module.add_class::<NativeProfile>()?;
     module.add_class::<NativeRender>()?;
     module.add_function(wrap_pyfunction!(builtin_profile, module)?)?;

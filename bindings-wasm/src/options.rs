@@ -49,12 +49,12 @@ impl ValidateOptions {
 }
 
 impl RenderOptions {
-    /// The profile to render under (`kind` by default, as in the CLI).
+    /// The profile to render under (the core's default, `kind`, as in the CLI).
     pub fn profile(&self) -> Result<Cow<'static, Profile>, Error> {
         let profile = choose_profile(self.profile.as_deref(), self.profile_yaml.as_deref())?;
         match profile {
             Some(profile) => Ok(profile),
-            None => builtin("kind"),
+            None => builtin(zave::profile::DEFAULT_PROFILE),
         }
     }
 

@@ -14,7 +14,7 @@ pub struct ProfileArg {
     #[arg(
         long,
         value_name = "NAME",
-        default_value = "kind",
+        default_value = zave::profile::DEFAULT_PROFILE,
         conflicts_with = "profile_file"
     )]
     pub profile: String,

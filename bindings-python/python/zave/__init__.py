@@ -253,7 +253,7 @@ def validate(
 def render(
     source: Source,
     *,
-    profile: Union[str, Profile] = "kind",
+    profile: Union[str, Profile] = _native.DEFAULT_PROFILE,
     image: Optional[str] = None,
     version: Optional[str] = None,
     bundle: Optional[str] = None,

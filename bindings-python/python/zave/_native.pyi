@@ -2,6 +2,7 @@
 from typing import Any, Dict, List, Optional, Tuple, Union, final
 
 __all__ = [
+    "DEFAULT_PROFILE",
     "NativeProfile",
     "NativeRender",
     "VERSION",
@@ -15,6 +16,7 @@ __all__ = [
 ]
 
 VERSION: str
+DEFAULT_PROFILE: str
 
 _Refusal = Tuple[str, str]
 

@@ -22,6 +22,9 @@ pub const BUILTIN_PROFILES: &[(&str, &str)] = &[
     ("aws", include_str!("../../profiles/aws.yaml")),
 ];
 
+/// The profile a render uses when none is named: local work on Kind.
+pub const DEFAULT_PROFILE: &str = "kind";
+
 /// The names of the built-in profiles, in the order `zave profile list` shows them.
 pub fn builtin_names() -> impl Iterator<Item = &'static str> {
     BUILTIN_PROFILES.iter().map(|(name, _)| *name)
