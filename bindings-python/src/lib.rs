@@ -89,30 +89,22 @@ fn profile_from_yaml(source: &[u8], file_name: &str) -> (Option<NativeProfile>, 
     }
 }
 
-/// Validates a contract: `(valid, findings_json, text)`; the text is the CLI's human form of
-/// the findings.
+/// Validates a contract: every finding, as JSON (the contract is valid when none is an error).
 #[pyfunction]
-#[pyo3(signature = (source, file_name, profile, strict))]
+#[pyo3(signature = (source, profile, strict))]
 fn validate(
     py: Python<'_>,
     source: &Bound<'_, PyAny>,
-    file_name: &str,
     profile: Option<&NativeProfile>,
     strict: bool,
-) -> PyResult<(bool, String, String)> {
+) -> PyResult<String> {
     let source = Source::extract(source)?;
     let profile = profile.map(|p| p.profile.as_ref());
     let options = zave::ValidateOptions { strict, profile };
     let outcome = py.detach(|| source.validate(options));
     Ok(match outcome {
-        Ok(checked) => {
-            let (json, text) = refusal(checked.findings, file_name, &source);
-            (true, json, text)
-        }
-        Err(Diagnostics(findings)) => {
-            let (json, text) = refusal(findings, file_name, &source);
-            (false, json, text)
-        }
+        Ok(checked) => findings_json(&checked.findings),
+        Err(Diagnostics(findings)) => findings_json(&findings),
     })
 }
 

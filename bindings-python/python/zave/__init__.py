@@ -239,11 +239,10 @@ def validate(
     The contract is valid when no finding is an error. With ``profile``, the profile's
     environment policy is checked too (stage 3); ``strict`` turns warnings into errors.
     """
-    data, file_name = _source(source)
+    data, _ = _source(source)
     native_profile = _profile(profile)
-    _, findings_json, _ = _native.validate(
+    findings_json = _native.validate(
         data,
-        file_name,
         None if native_profile is None else native_profile._native,
         _flag("strict", strict),
     )

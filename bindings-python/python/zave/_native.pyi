@@ -45,10 +45,9 @@ def profile_from_yaml(
 ) -> Tuple[Optional[NativeProfile], Optional[_Refusal]]: ...
 def validate(
     source: Union[bytes, Dict[str, Any]],
-    file_name: str,
     profile: Optional[NativeProfile],
     strict: bool,
-) -> Tuple[bool, str, str]: ...
+) -> str: ...
 def render(
     source: Union[bytes, Dict[str, Any]],
     file_name: str,
