@@ -1,9 +1,11 @@
 """Rendering releases the GIL and is safe from many threads at once."""
 
 import pathlib
+import sys
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
-from typing import Dict, List, Tuple, Union
+from typing import Callable, Dict, List, Tuple, Union
 
 import zave
 from conftest import ROOT
@@ -46,21 +48,48 @@ def test_eight_threads_render_what_one_thread_renders() -> None:
         assert results == sequential[profile]
 
 
-def test_the_gil_is_released_while_rendering() -> None:
-    """A thread counting in pure Python keeps running while others render."""
-    stop = threading.Event()
-    ticks = [0]
+def ticks_of_another_thread_during(work: Callable[[], object]) -> int:
+    """How often a second Python thread ran while `work` ran in this one.
 
-    def count() -> None:
-        while not stop.is_set():
-            ticks[0] += 1
-
-    counter = threading.Thread(target=count)
-    counter.start()
+    With a switch interval far longer than the test, CPython never takes the GIL from a
+    thread by itself: the second thread runs only when this one releases the GIL.
+    """
+    previous = sys.getswitchinterval()
+    sys.setswitchinterval(100.0)
     try:
-        for _ in range(20):
-            render_all("kind")
-    finally:
+        started = threading.Event()
+        stop = threading.Event()
+        ticks = [0]
+
+        def count() -> None:
+            started.set()
+            while not stop.is_set():
+                ticks[0] += 1
+                time.sleep(0.0005)  # gives the GIL back at once
+
+        counter = threading.Thread(target=count)
+        counter.start()
+        started.wait()
+        before = ticks[0]
+        work()
+        during = ticks[0] - before
         stop.set()
         counter.join()
-    assert ticks[0] > 0
+        return during
+    finally:
+        sys.setswitchinterval(previous)
+
+
+def busy_python(seconds: float = 0.1) -> None:
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        pass
+
+
+def test_the_gil_is_released_while_rendering() -> None:
+    assert ticks_of_another_thread_during(busy_python) == 0, "the control holds the GIL"
+    source = (ROOT / "examples" / "zave.yaml").read_bytes()
+    renders = ticks_of_another_thread_during(
+        lambda: [zave.render(source, profile="aws") for _ in range(40)]
+    )
+    assert renders > 0, "another thread ran while the core rendered"
