@@ -4,6 +4,8 @@
 
 mod source;
 
+use std::borrow::Cow;
+
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyList;
@@ -25,11 +27,11 @@ fn refusal(findings: Vec<Diagnostic>, file_name: &str, source: &Source<'_>) -> R
     (json, text)
 }
 
-/// A loaded profile: a built-in one, or one read from YAML.
+/// A loaded profile: a built-in one (borrowed, never copied), or one read from YAML.
 #[pyclass(frozen, module = "zave._native", name = "NativeProfile")]
 struct NativeProfile {
-    profile: std::sync::Arc<zave::Profile>,
-    source: String,
+    profile: Cow<'static, zave::Profile>,
+    source: Cow<'static, str>,
 }
 
 #[pymethods]
@@ -54,10 +56,8 @@ fn builtin_profile(name: &str) -> (Option<NativeProfile>, Option<String>) {
     match zave::Profile::named(name) {
         Ok(profile) => (
             Some(NativeProfile {
-                profile: std::sync::Arc::new(profile.clone()),
-                source: zave::Profile::builtin_source(name)
-                    .unwrap_or_default()
-                    .to_owned(),
+                profile: Cow::Borrowed(profile),
+                source: Cow::Borrowed(zave::Profile::builtin_source(name).unwrap_or_default()),
             }),
             None,
         ),
@@ -77,8 +77,8 @@ fn profile_from_yaml(source: &[u8], file_name: &str) -> (Option<NativeProfile>, 
     match zave::Profile::from_yaml(source) {
         Ok(profile) => (
             Some(NativeProfile {
-                profile: std::sync::Arc::new(profile),
-                source: String::from_utf8_lossy(source).into_owned(),
+                profile: Cow::Owned(profile),
+                source: Cow::Owned(String::from_utf8_lossy(source).into_owned()),
             }),
             None,
         ),
