@@ -96,6 +96,20 @@ fn progress_bar(steps: usize) -> ProgressBar {
     bar
 }
 
+/// Maps `f` over a chunk of contract paths, in parallel when there are several, so rendering
+/// one contract does not start a thread pool.
+fn map_chunk<T, F>(chunk: &[PathBuf], f: F) -> Vec<T>
+where
+    T: Send,
+    F: Fn(&PathBuf) -> T + Sync + Send,
+{
+    if chunk.len() < 2 {
+        chunk.iter().map(f).collect()
+    } else {
+        chunk.par_iter().map(f).collect()
+    }
+}
+
 /// Renders one contract file: the input and its outcome, or an I/O error.
 fn render_one(
     path: &std::path::Path,
@@ -122,23 +136,20 @@ fn check_all(
     let mut io_failed = false;
     let mut stderr = std::io::stderr().lock();
     for chunk in args.contracts.chunks(CHUNK) {
-        let planned: Vec<_> = chunk
-            .par_iter()
-            .map(|path| {
-                let outcome = input::read(path).map(|input| {
-                    let plan = zave::plan(&input.bytes, profile, inputs).map(|plan| {
-                        (
-                            plan.name().to_owned(),
-                            plan.hash().to_string(),
-                            plan.findings().to_vec(),
-                        )
-                    });
-                    (input, plan)
+        let planned: Vec<_> = map_chunk(chunk, |path| {
+            let outcome = input::read(path).map(|input| {
+                let plan = zave::plan(&input.bytes, profile, inputs).map(|plan| {
+                    (
+                        plan.name().to_owned(),
+                        plan.hash().to_string(),
+                        plan.findings().to_vec(),
+                    )
                 });
-                progress.inc(1);
-                outcome
-            })
-            .collect();
+                (input, plan)
+            });
+            progress.inc(1);
+            outcome
+        });
         for outcome in planned {
             let result = match outcome {
                 Ok((input, Ok((name, hash, findings)))) => {
@@ -196,17 +207,14 @@ fn print_stream(
     progress.set_message("rendering");
     let mut stdout = std::io::stdout().lock();
     for chunk in args.contracts.chunks(CHUNK) {
-        let streams: Vec<String> = chunk
-            .par_iter()
-            .map(|path| {
-                let outcome = render_one(path, profile, inputs);
-                progress.inc(1);
-                match outcome {
-                    Ok((_, Ok(rendered))) => zave::to_stream(&rendered.files),
-                    _ => String::new(),
-                }
-            })
-            .collect();
+        let streams: Vec<String> = map_chunk(chunk, |path| {
+            let outcome = render_one(path, profile, inputs);
+            progress.inc(1);
+            match outcome {
+                Ok((_, Ok(rendered))) => zave::to_stream(&rendered.files),
+                _ => String::new(),
+            }
+        });
         for stream in streams {
             if let Err(error) = stdout.write_all(stream.as_bytes()) {
                 if error.kind() == std::io::ErrorKind::BrokenPipe {
@@ -241,17 +249,14 @@ fn write_tree(
     let prefix = profile.spec.gitops.path_prefix.as_str();
     let mut differences = Vec::new();
     for chunk in args.contracts.chunks(CHUNK) {
-        let outcomes: Vec<Result<Vec<Difference>, String>> = chunk
-            .par_iter()
-            .map(|path| {
-                let outcome = render_one(path, profile, inputs);
-                progress.inc(1);
-                match outcome? {
-                    (_, Ok(rendered)) => sync_tenant(&tree, &rendered, prefix, args.check),
-                    (input, Err(_)) => Err(format!("{} changed while rendering", input.name)),
-                }
-            })
-            .collect();
+        let outcomes: Vec<Result<Vec<Difference>, String>> = map_chunk(chunk, |path| {
+            let outcome = render_one(path, profile, inputs);
+            progress.inc(1);
+            match outcome? {
+                (_, Ok(rendered)) => sync_tenant(&tree, &rendered, prefix, args.check),
+                (input, Err(_)) => Err(format!("{} changed while rendering", input.name)),
+            }
+        });
         for outcome in outcomes {
             match outcome {
                 Ok(found) => differences.extend(found),

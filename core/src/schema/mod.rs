@@ -44,9 +44,10 @@ impl CompiledSchema {
 fn collect_patterns(schema: &Json, patterns: &mut BTreeMap<String, Regex>) {
     match schema {
         Json::Object(object) => {
-            if let Some(Json::String(pattern)) = object.get("pattern") {
+            let pattern = object.get("pattern").and_then(Json::as_str);
+            if let Some(pattern) = pattern.filter(|p| !patterns.contains_key(*p)) {
                 if let Ok(regex) = Regex::new(pattern) {
-                    patterns.insert(pattern.clone(), regex);
+                    patterns.insert(pattern.to_owned(), regex);
                 }
             }
             object
