@@ -35,6 +35,23 @@ pub struct Tree {
     root: PathBuf,
 }
 
+/// What one pass over a set of files learned about folders, so each is looked at once.
+#[derive(Default)]
+struct Seen {
+    /// Folders found to be real folders, or created.
+    folders: BTreeSet<PathBuf>,
+    /// Folders this pass created: nothing in them predates it, so their files need no check.
+    created: BTreeSet<PathBuf>,
+}
+
+impl Seen {
+    /// Whether `path` is inside a folder this pass created.
+    fn is_new(&self, path: &Path) -> bool {
+        path.parent()
+            .is_some_and(|parent| self.created.contains(parent))
+    }
+}
+
 impl Tree {
     /// Opens (creating when `create`) the output folder.
     pub fn open(root: &Path, create: bool) -> Result<Tree, String> {
@@ -58,12 +75,8 @@ impl Tree {
     }
 
     /// The place of a tree path on disk, refusing any path that could leave the folder and any
-    /// symbolic link on the way. Folders in `checked` were already found to be real folders.
-    fn locate_in(
-        &self,
-        relative: &str,
-        checked: &mut BTreeSet<PathBuf>,
-    ) -> Result<PathBuf, String> {
+    /// symbolic link on the way. Folders in `seen` are not looked at again.
+    fn locate_in(&self, relative: &str, seen: &mut Seen) -> Result<PathBuf, String> {
         let path = Path::new(relative);
         if !path.components().all(|c| matches!(c, Component::Normal(_))) {
             return Err(format!(
@@ -73,7 +86,7 @@ impl Tree {
         let mut current = self.root.clone();
         for component in path.components() {
             current.push(component);
-            if checked.contains(&current) {
+            if seen.folders.contains(&current) || seen.is_new(&current) {
                 continue;
             }
             match fs::symlink_metadata(&current) {
@@ -84,7 +97,7 @@ impl Tree {
                     ));
                 }
                 Ok(meta) if meta.is_dir() => {
-                    checked.insert(current.clone());
+                    seen.folders.insert(current.clone());
                 }
                 _ => {}
             }
@@ -93,15 +106,15 @@ impl Tree {
     }
 
     fn locate(&self, relative: &str) -> Result<PathBuf, String> {
-        self.locate_in(relative, &mut BTreeSet::new())
+        self.locate_in(relative, &mut Seen::default())
     }
 
     /// What writing `files` would change on disk, without writing.
     pub fn compare(&self, files: &[RenderedFile]) -> Result<Vec<Difference>, String> {
         let mut differences = Vec::new();
-        let mut checked = BTreeSet::new();
+        let mut seen = Seen::default();
         for file in files {
-            let target = self.locate_in(&file.path, &mut checked)?;
+            let target = self.locate_in(&file.path, &mut seen)?;
             match fs::read(&target) {
                 Ok(existing) if existing == file.content.as_bytes() => {}
                 Ok(_) => differences.push(Difference::Changed(file.path.clone())),
@@ -116,9 +129,13 @@ impl Tree {
     /// did not generate. Files are not synced one by one: a GitOps working tree is committed,
     /// and the rename already keeps every file whole.
     pub fn write(&self, files: &[RenderedFile]) -> Result<(), String> {
-        let mut checked = BTreeSet::new();
+        let mut seen = Seen::default();
         for file in files {
-            let target = self.locate_in(&file.path, &mut checked)?;
+            let target = self.locate_in(&file.path, &mut seen)?;
+            if seen.is_new(&target) {
+                put(&target, &file.path, &file.content, &mut seen)?;
+                continue;
+            }
             match fs::read(&target) {
                 Ok(existing) if existing == file.content.as_bytes() => continue,
                 Ok(existing) if !existing.starts_with(HEADER_PREFIX.as_bytes()) => {
@@ -129,7 +146,7 @@ impl Tree {
                 }
                 _ => {}
             }
-            put(&target, &file.path, &file.content, &mut checked)?;
+            put(&target, &file.path, &file.content, &mut seen)?;
         }
         Ok(())
     }
@@ -137,9 +154,9 @@ impl Tree {
     /// Writes one file atomically at `relative`, whatever is there (the caller decided it may
     /// be replaced), never through a symbolic link.
     pub fn write_file(&self, relative: &str, content: &str) -> Result<(), String> {
-        let mut checked = BTreeSet::new();
-        let target = self.locate_in(relative, &mut checked)?;
-        put(&target, relative, content, &mut checked)
+        let mut seen = Seen::default();
+        let target = self.locate_in(relative, &mut seen)?;
+        put(&target, relative, content, &mut seen)
     }
 
     /// What stands at `relative`: nothing, a regular file (read up to `limit` bytes), or
@@ -232,20 +249,16 @@ impl Tree {
 }
 
 /// Writes `content` to `target` through a temporary file renamed into place, creating the
-/// folder (once per folder in `checked`).
-fn put(
-    target: &Path,
-    relative: &str,
-    content: &str,
-    checked: &mut BTreeSet<PathBuf>,
-) -> Result<(), String> {
+/// folder when `seen` did not find it.
+fn put(target: &Path, relative: &str, content: &str, seen: &mut Seen) -> Result<(), String> {
     let parent = target
         .parent()
         .ok_or_else(|| format!("{relative} has no folder"))?;
-    if !checked.contains(parent) {
+    if !seen.folders.contains(parent) {
         fs::create_dir_all(parent)
             .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
-        checked.insert(parent.to_path_buf());
+        seen.folders.insert(parent.to_path_buf());
+        seen.created.insert(parent.to_path_buf());
     }
     let file_name = target
         .file_name()
