@@ -215,45 +215,45 @@ pub fn tenant_files(
 ) -> Result<Vec<RenderedFile>, EmitError> {
     let header = header(about);
     let mut files = Vec::with_capacity(manifests.len() + 2);
-    let mut folder: Vec<String> = Vec::new();
-    let mut current: Option<Zone> = None;
-    for manifest in manifests {
-        if current != Some(manifest.zone) {
-            if let Some(zone) = current {
-                files.push(kustomization(
-                    &zone_dir(zone, prefix, name),
-                    &folder,
-                    &header,
-                )?);
-            }
-            folder.clear();
-            current = Some(manifest.zone);
+    // Each object is written here first, then copied into a string of exactly its size: one
+    // growing buffer per render instead of a generous allocation per file.
+    let mut scratch = String::with_capacity(8192);
+    let mut start = 0;
+    while let Some(first) = manifests.get(start) {
+        let zone = first.zone;
+        let count = manifests[start..]
+            .iter()
+            .take_while(|manifest| manifest.zone == zone)
+            .count();
+        let folder = &manifests[start..start + count];
+        start += count;
+        let dir = zone_dir(zone, prefix, name);
+        let mut file_names = Vec::with_capacity(folder.len());
+        for manifest in folder {
+            let file_name = match zone {
+                Zone::Applications => format!("{name}.yaml"),
+                _ => {
+                    let object = &manifest.object;
+                    let mut file_name = object.kind().to_ascii_lowercase();
+                    file_name.push('-');
+                    file_name.push_str(object.name());
+                    file_name.push_str(".yaml");
+                    file_name
+                }
+            };
+            scratch.clear();
+            scratch.push_str(&header);
+            write_yaml(&manifest.object, &mut scratch)?;
+            files.push(RenderedFile {
+                path: format!("{dir}/{file_name}"),
+                kind: FileKind::Object,
+                content: scratch.as_str().to_owned(),
+            });
+            file_names.push(file_name);
         }
-        let file_name = match manifest.zone {
-            Zone::Applications => format!("{name}.yaml"),
-            _ => format!(
-                "{}-{}.yaml",
-                manifest.object.kind().to_ascii_lowercase(),
-                manifest.object.name()
-            ),
-        };
-        // Most objects are 1 to 4 KiB of YAML; one allocation is usually enough.
-        let mut content = String::with_capacity(4096);
-        content.push_str(&header);
-        write_yaml(&manifest.object, &mut content)?;
-        files.push(RenderedFile {
-            path: format!("{}/{file_name}", zone_dir(manifest.zone, prefix, name)),
-            kind: FileKind::Object,
-            content,
-        });
-        folder.push(file_name);
-    }
-    if let Some(zone) = current.filter(|zone| *zone != Zone::Applications) {
-        files.push(kustomization(
-            &zone_dir(zone, prefix, name),
-            &folder,
-            &header,
-        )?);
+        if zone != Zone::Applications {
+            files.push(kustomization(&dir, &file_names, &header)?);
+        }
     }
     Ok(files)
 }

@@ -75,19 +75,14 @@ impl ProvisionScript {
 
     /// The first 8 hex digits of the SHA-256 of every file's name and content.
     pub fn short_hash(&self) -> String {
-        let mut hasher = Sha256::new();
-        for (name, content) in &self.files {
-            hasher.update(name.as_bytes());
-            hasher.update([0]);
-            hasher.update(content.as_bytes());
-            hasher.update([0]);
-        }
-        hasher
-            .finalize()
+        short_hash(self.entries())
+    }
+
+    /// Every file as name and content.
+    fn entries(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.files
             .iter()
-            .take(4)
-            .map(|byte| format!("{byte:02x}"))
-            .collect()
+            .map(|(name, content)| (*name, content.as_str()))
     }
 
     /// Every file under a `# ==> name` line, for people who review database changes.
@@ -102,6 +97,25 @@ impl ProvisionScript {
         text
     }
 }
+
+/// The first 8 hex digits of the SHA-256 of names and contents, each followed by a zero byte.
+fn short_hash<'a>(entries: impl Iterator<Item = (&'a str, &'a str)>) -> String {
+    let mut hasher = Sha256::new();
+    for (name, content) in entries {
+        hasher.update(name.as_bytes());
+        hasher.update([0]);
+        hasher.update(content.as_bytes());
+        hasher.update([0]);
+    }
+    let mut hex = String::with_capacity(8);
+    for byte in hasher.finalize().iter().take(4) {
+        hex.push(char::from(HEX_DIGITS[usize::from(byte >> 4)]));
+        hex.push(char::from(HEX_DIGITS[usize::from(byte & 0xf)]));
+    }
+    hex
+}
+
+const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
 
 /// The start of every `run.sh`: strict shell, its own folder, and the credentials it needs
 /// present (the tenant's generated passwords at least 16 characters).

@@ -173,9 +173,7 @@ pub fn render(ctx: &Context<'_>, tenant: &Tenant<'_>) -> Vec<Manifest> {
 /// The short hash in the Job's name: of the script and the image, so a change to either is a
 /// new Job that runs again (a Job's pod template cannot be changed in place).
 fn run_hash(script: &super::ProvisionScript, image: &str) -> String {
-    let mut files = script.files.clone();
-    files.push(("image", image.to_owned()));
-    super::ProvisionScript::new(files).short_hash()
+    super::short_hash(script.entries().chain([("image", image)]))
 }
 
 fn job(ctx: &Context<'_>, mut metadata: ObjectMeta, image: &str, credentials: &str) -> Job {
