@@ -124,16 +124,41 @@ impl Tree {
         Ok(differences)
     }
 
-    /// Writes `files`, each atomically (a temporary file renamed into place, so a reader never
-    /// sees half a file), skipping files already identical, and refusing to replace a file zave
-    /// did not generate. Files are not synced one by one: a GitOps working tree is committed,
-    /// and the rename already keeps every file whole.
+    /// Writes `files`, atomically: a folder that does not exist yet is written whole beside
+    /// its place and renamed into it; in a folder that exists, each file goes through a
+    /// temporary file renamed into place. Either way a reader never sees half a file. Files
+    /// already identical are skipped, and a file zave did not generate is never replaced.
+    /// Files are not synced one by one: a GitOps working tree is committed, and the renames
+    /// already keep every file whole.
     pub fn write(&self, files: &[RenderedFile]) -> Result<(), String> {
         let mut seen = Seen::default();
+        let mut rest = files;
+        while let Some(first) = rest.first() {
+            let folder = split_folder(&first.path).0;
+            let count = rest
+                .iter()
+                .take_while(|file| split_folder(&file.path).0 == folder)
+                .count();
+            let (group, after) = rest.split_at(count);
+            rest = after;
+            let located = self.locate_in(&first.path, &mut seen)?;
+            let parent = located.parent().filter(|p| !seen.folders.contains(*p));
+            match parent {
+                Some(parent) if !folder.is_empty() && stage_folder(parent, group)? => {
+                    seen.folders.insert(parent.to_path_buf());
+                }
+                _ => self.write_each(group, &mut seen)?,
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes `files` one by one into folders that may exist.
+    fn write_each(&self, files: &[RenderedFile], seen: &mut Seen) -> Result<(), String> {
         for file in files {
-            let target = self.locate_in(&file.path, &mut seen)?;
+            let target = self.locate_in(&file.path, seen)?;
             if seen.is_new(&target) {
-                put(&target, &file.path, &file.content, &mut seen)?;
+                put(&target, &file.path, &file.content, seen)?;
                 continue;
             }
             match fs::read(&target) {
@@ -146,7 +171,7 @@ impl Tree {
                 }
                 _ => {}
             }
-            put(&target, &file.path, &file.content, &mut seen)?;
+            put(&target, &file.path, &file.content, seen)?;
         }
         Ok(())
     }
@@ -272,6 +297,57 @@ fn put(target: &Path, relative: &str, content: &str, seen: &mut Seen) -> Result<
         return Err(format!("cannot write {relative}: {error}"));
     }
     Ok(())
+}
+
+/// Writes `files` (all directly in `folder`, which did not exist) into a staging folder beside
+/// it, then renames that into place: the folder appears whole, and each file costs no rename of
+/// its own. False, with nothing left behind, when `folder` appeared meanwhile (another tenant
+/// of the same render created a shared folder): the caller then writes file by file.
+fn stage_folder(folder: &Path, files: &[RenderedFile]) -> Result<bool, String> {
+    let (Some(parent), Some(name)) = (folder.parent(), folder.file_name()) else {
+        return Ok(false);
+    };
+    fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+    let mut staging_name = std::ffi::OsString::from(".");
+    staging_name.push(name);
+    staging_name.push(".zave-tmp");
+    let staging = parent.join(staging_name);
+    if fs::symlink_metadata(&staging).is_ok() {
+        // Left by an interrupted render: it holds only what zave was writing.
+        fs::remove_dir_all(&staging)
+            .or_else(|_| fs::remove_file(&staging))
+            .map_err(|e| format!("cannot clear {}: {e}", staging.display()))?;
+    }
+    fs::create_dir(&staging).map_err(|e| format!("cannot create {}: {e}", staging.display()))?;
+    let written = files.iter().try_for_each(|file| {
+        let name = split_folder(&file.path).1;
+        if !matches!(
+            Path::new(name).components().collect::<Vec<_>>()[..],
+            [Component::Normal(_)]
+        ) {
+            return Err(format!(
+                "refusing to write outside the output folder: {}",
+                file.path
+            ));
+        }
+        fs::File::create_new(staging.join(name))
+            .and_then(|mut out| std::io::Write::write_all(&mut out, file.content.as_bytes()))
+            .map_err(|e| format!("cannot write {}: {e}", file.path))
+    });
+    let renamed = written.and_then(|()| match fs::rename(&staging, folder) {
+        Ok(()) => Ok(true),
+        Err(_) if fs::symlink_metadata(folder).is_ok() => Ok(false),
+        Err(e) => Err(format!("cannot create {}: {e}", folder.display())),
+    });
+    if renamed != Ok(true) {
+        let _ = fs::remove_dir_all(&staging);
+    }
+    renamed
+}
+
+/// A tree path's folder and file name (the folder is empty for a file at the root).
+fn split_folder(path: &str) -> (&str, &str) {
+    path.rsplit_once('/').unwrap_or(("", path))
 }
 
 /// Whether the file at `path` starts with zave's header.

@@ -156,6 +156,35 @@ fn stale_generated_files_are_pruned_and_foreign_files_kept() {
 }
 
 #[test]
+fn a_new_tenant_folder_appears_whole_and_an_interrupted_one_is_cleared() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let tenants = dir.path().join(PREFIX).join("tenants");
+    // What a render killed while staging `tenants/mia` would leave behind.
+    let leftover = tenants.join(".mia.zave-tmp");
+    fs::create_dir_all(&leftover).expect("leftover staging folder");
+    fs::write(leftover.join("deployment-mia.yaml"), "half").expect("half a file");
+    render_ok(dir.path(), &["platform/mia.yaml", "platform/panchito.yaml"]);
+    let mut names: Vec<String> = fs::read_dir(&tenants)
+        .expect("tenants folder")
+        .map(|entry| {
+            entry
+                .expect("entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    names.sort();
+    assert_eq!(names, ["mia", "panchito"], "no staging folder is left");
+    let check = render_into(
+        dir.path(),
+        &["platform/mia.yaml", "platform/panchito.yaml"],
+        &["--check"],
+    );
+    assert_eq!(check.status.code(), Some(0), "{}", text(&check.stderr));
+}
+
+#[test]
 fn nothing_is_written_when_any_contract_has_an_error() {
     let dir = tempfile::tempdir().expect("temporary folder");
     let out = dir.path().join("repo");
