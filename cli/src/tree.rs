@@ -4,6 +4,7 @@
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Component, Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
 
 use zave::RenderedFile;
 use zave::manifest::HEADER_PREFIX;
@@ -33,6 +34,9 @@ impl std::fmt::Display for Difference {
 /// The output folder, checked once: it exists (or is created) and is not a symbolic link.
 pub struct Tree {
     root: PathBuf,
+    /// Staging folders in use by a thread of this process: another writer of a folder that
+    /// does not exist yet (a shared one, such as the Applications folder) writes file by file.
+    staging: Mutex<BTreeSet<PathBuf>>,
 }
 
 /// What one pass over a set of files learned about folders, so each is looked at once.
@@ -71,6 +75,7 @@ impl Tree {
         }
         Ok(Tree {
             root: root.to_path_buf(),
+            staging: Mutex::default(),
         })
     }
 
@@ -144,7 +149,7 @@ impl Tree {
             let located = self.locate_in(&first.path, &mut seen)?;
             let parent = located.parent().filter(|p| !seen.folders.contains(*p));
             match parent {
-                Some(parent) if !folder.is_empty() && stage_folder(parent, group)? => {
+                Some(parent) if !folder.is_empty() && self.stage_folder(parent, group)? => {
                     seen.folders.insert(parent.to_path_buf());
                 }
                 _ => self.write_each(group, &mut seen)?,
@@ -262,6 +267,28 @@ impl Tree {
         Ok(folders)
     }
 
+    /// Writes `files` (all directly in `folder`, which did not exist) into a staging folder
+    /// beside it, then renames that into place: the folder appears whole, and each file costs no
+    /// rename of its own. False, with nothing left behind, when another thread is staging the
+    /// same folder or `folder` appeared meanwhile (the tenants of one render share the
+    /// Applications folder): the caller then writes file by file.
+    fn stage_folder(&self, folder: &Path, files: &[RenderedFile]) -> Result<bool, String> {
+        let (Some(parent), Some(name)) = (folder.parent(), folder.file_name()) else {
+            return Ok(false);
+        };
+        let mut staging_name = std::ffi::OsString::from(".");
+        staging_name.push(name);
+        staging_name.push(".zave-tmp");
+        let staging = parent.join(staging_name);
+        let in_use = || self.staging.lock().unwrap_or_else(PoisonError::into_inner);
+        if !in_use().insert(staging.clone()) {
+            return Ok(false);
+        }
+        let staged = stage_into(&staging, folder, files);
+        in_use().remove(&staging);
+        staged
+    }
+
     /// Removes a zave-generated file, and its folder when that leaves it empty.
     pub fn remove(&self, path: &str) -> Result<(), String> {
         let located = self.locate(path)?;
@@ -299,26 +326,20 @@ fn put(target: &Path, relative: &str, content: &str, seen: &mut Seen) -> Result<
     Ok(())
 }
 
-/// Writes `files` (all directly in `folder`, which did not exist) into a staging folder beside
-/// it, then renames that into place: the folder appears whole, and each file costs no rename of
-/// its own. False, with nothing left behind, when `folder` appeared meanwhile (another tenant
-/// of the same render created a shared folder): the caller then writes file by file.
-fn stage_folder(folder: &Path, files: &[RenderedFile]) -> Result<bool, String> {
-    let (Some(parent), Some(name)) = (folder.parent(), folder.file_name()) else {
-        return Ok(false);
-    };
-    fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
-    let mut staging_name = std::ffi::OsString::from(".");
-    staging_name.push(name);
-    staging_name.push(".zave-tmp");
-    let staging = parent.join(staging_name);
-    if fs::symlink_metadata(&staging).is_ok() {
+/// Writes `files` into the `staging` folder (this thread's alone) and renames it to `folder`;
+/// false when `folder` appeared meanwhile.
+fn stage_into(staging: &Path, folder: &Path, files: &[RenderedFile]) -> Result<bool, String> {
+    if let Some(parent) = staging.parent() {
+        fs::create_dir_all(parent)
+            .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+    }
+    if fs::symlink_metadata(staging).is_ok() {
         // Left by an interrupted render: it holds only what zave was writing.
-        fs::remove_dir_all(&staging)
-            .or_else(|_| fs::remove_file(&staging))
+        fs::remove_dir_all(staging)
+            .or_else(|_| fs::remove_file(staging))
             .map_err(|e| format!("cannot clear {}: {e}", staging.display()))?;
     }
-    fs::create_dir(&staging).map_err(|e| format!("cannot create {}: {e}", staging.display()))?;
+    fs::create_dir(staging).map_err(|e| format!("cannot create {}: {e}", staging.display()))?;
     let written = files.iter().try_for_each(|file| {
         let name = split_folder(&file.path).1;
         if !matches!(
@@ -334,13 +355,13 @@ fn stage_folder(folder: &Path, files: &[RenderedFile]) -> Result<bool, String> {
             .and_then(|mut out| std::io::Write::write_all(&mut out, file.content.as_bytes()))
             .map_err(|e| format!("cannot write {}: {e}", file.path))
     });
-    let renamed = written.and_then(|()| match fs::rename(&staging, folder) {
+    let renamed = written.and_then(|()| match fs::rename(staging, folder) {
         Ok(()) => Ok(true),
         Err(_) if fs::symlink_metadata(folder).is_ok() => Ok(false),
         Err(e) => Err(format!("cannot create {}: {e}", folder.display())),
     });
     if renamed != Ok(true) {
-        let _ = fs::remove_dir_all(&staging);
+        let _ = fs::remove_dir_all(staging);
     }
     renamed
 }
