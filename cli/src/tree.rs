@@ -2,9 +2,10 @@
 //! link, atomic, only over zave's own files), comparison for `--check`, and pruning.
 
 use std::collections::BTreeSet;
+use std::ffi::OsString;
 use std::fs;
 use std::path::{Component, Path, PathBuf};
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Condvar, Mutex, PoisonError};
 
 use zave::RenderedFile;
 use zave::manifest::HEADER_PREFIX;
@@ -34,21 +35,40 @@ impl std::fmt::Display for Difference {
 /// The output folder, checked once: it exists (or is created) and is not a symbolic link.
 pub struct Tree {
     root: PathBuf,
-    /// Staging folders in use by a thread of this process: another writer of a folder that
-    /// does not exist yet (a shared one, such as the Applications folder) writes file by file.
+    /// Staging folders in use by a thread of this process. Another writer of the same new
+    /// folder (a shared one, such as the Applications folder) waits until it is in place and
+    /// then writes file by file: had it created the folder itself, the rename would replace
+    /// that empty folder under a file being created in it.
     staging: Mutex<BTreeSet<PathBuf>>,
+    /// Signalled when a staging folder is released.
+    staged: Condvar,
+    /// Folders found to be real folders (not symbolic links), or created, by any thread of
+    /// this process: each is looked at once per run, not once per tenant. Held as plain
+    /// strings, which compare bytewise (a `Path` compares component by component).
+    folders: Mutex<BTreeSet<OsString>>,
 }
 
-/// What one pass over a set of files learned about folders, so each is looked at once.
-#[derive(Default)]
-struct Seen {
-    /// Folders found to be real folders, or created.
-    folders: BTreeSet<PathBuf>,
+/// What one pass over a set of files knows about folders.
+struct Seen<'t> {
+    /// The tree's real folders.
+    folders: &'t Mutex<BTreeSet<OsString>>,
     /// Folders this pass created: nothing in them predates it, so their files need no check.
     created: BTreeSet<PathBuf>,
 }
 
-impl Seen {
+impl Seen<'_> {
+    /// Whether `path` is known to be a real folder.
+    fn is_folder(&self, path: &Path) -> bool {
+        let folders = self.folders.lock().unwrap_or_else(PoisonError::into_inner);
+        folders.contains(path.as_os_str())
+    }
+
+    /// Records that `path` is a real folder.
+    fn add_folder(&self, path: &Path) {
+        let mut folders = self.folders.lock().unwrap_or_else(PoisonError::into_inner);
+        folders.insert(path.as_os_str().to_owned());
+    }
+
     /// Whether `path` is inside a folder this pass created.
     fn is_new(&self, path: &Path) -> bool {
         path.parent()
@@ -76,12 +96,22 @@ impl Tree {
         Ok(Tree {
             root: root.to_path_buf(),
             staging: Mutex::default(),
+            staged: Condvar::new(),
+            folders: Mutex::default(),
         })
     }
 
+    fn seen(&self) -> Seen<'_> {
+        Seen {
+            folders: &self.folders,
+            created: BTreeSet::new(),
+        }
+    }
+
     /// The place of a tree path on disk, refusing any path that could leave the folder and any
-    /// symbolic link on the way. Folders in `seen` are not looked at again.
-    fn locate_in(&self, relative: &str, seen: &mut Seen) -> Result<PathBuf, String> {
+    /// symbolic link on the way. Folders in `seen` are not looked at again, nor anything below
+    /// a missing one.
+    fn locate_in(&self, relative: &str, seen: &mut Seen<'_>) -> Result<PathBuf, String> {
         let path = Path::new(relative);
         if !path.components().all(|c| matches!(c, Component::Normal(_))) {
             return Err(format!(
@@ -89,9 +119,10 @@ impl Tree {
             ));
         }
         let mut current = self.root.clone();
+        let mut missing = false;
         for component in path.components() {
             current.push(component);
-            if seen.folders.contains(&current) || seen.is_new(&current) {
+            if missing || seen.is_new(&current) || seen.is_folder(&current) {
                 continue;
             }
             match fs::symlink_metadata(&current) {
@@ -102,8 +133,9 @@ impl Tree {
                     ));
                 }
                 Ok(meta) if meta.is_dir() => {
-                    seen.folders.insert(current.clone());
+                    seen.add_folder(&current);
                 }
+                Err(error) if error.kind() == std::io::ErrorKind::NotFound => missing = true,
                 _ => {}
             }
         }
@@ -111,13 +143,13 @@ impl Tree {
     }
 
     fn locate(&self, relative: &str) -> Result<PathBuf, String> {
-        self.locate_in(relative, &mut Seen::default())
+        self.locate_in(relative, &mut self.seen())
     }
 
     /// What writing `files` would change on disk, without writing.
     pub fn compare(&self, files: &[RenderedFile]) -> Result<Vec<Difference>, String> {
         let mut differences = Vec::new();
-        let mut seen = Seen::default();
+        let mut seen = self.seen();
         for file in files {
             let target = self.locate_in(&file.path, &mut seen)?;
             match fs::read(&target) {
@@ -136,7 +168,7 @@ impl Tree {
     /// Files are not synced one by one: a GitOps working tree is committed, and the renames
     /// already keep every file whole.
     pub fn write(&self, files: &[RenderedFile]) -> Result<(), String> {
-        let mut seen = Seen::default();
+        let mut seen = self.seen();
         let mut rest = files;
         while let Some(first) = rest.first() {
             let folder = split_folder(&first.path).0;
@@ -147,10 +179,10 @@ impl Tree {
             let (group, after) = rest.split_at(count);
             rest = after;
             let located = self.locate_in(&first.path, &mut seen)?;
-            let parent = located.parent().filter(|p| !seen.folders.contains(*p));
+            let parent = located.parent().filter(|p| !seen.is_folder(p));
             match parent {
                 Some(parent) if !folder.is_empty() && self.stage_folder(parent, group)? => {
-                    seen.folders.insert(parent.to_path_buf());
+                    seen.add_folder(parent);
                 }
                 _ => self.write_each(group, &mut seen)?,
             }
@@ -159,7 +191,7 @@ impl Tree {
     }
 
     /// Writes `files` one by one into folders that may exist.
-    fn write_each(&self, files: &[RenderedFile], seen: &mut Seen) -> Result<(), String> {
+    fn write_each(&self, files: &[RenderedFile], seen: &mut Seen<'_>) -> Result<(), String> {
         for file in files {
             let target = self.locate_in(&file.path, seen)?;
             if seen.is_new(&target) {
@@ -184,7 +216,7 @@ impl Tree {
     /// Writes one file atomically at `relative`, whatever is there (the caller decided it may
     /// be replaced), never through a symbolic link.
     pub fn write_file(&self, relative: &str, content: &str) -> Result<(), String> {
-        let mut seen = Seen::default();
+        let mut seen = self.seen();
         let target = self.locate_in(relative, &mut seen)?;
         put(&target, relative, content, &mut seen)
     }
@@ -269,23 +301,32 @@ impl Tree {
 
     /// Writes `files` (all directly in `folder`, which did not exist) into a staging folder
     /// beside it, then renames that into place: the folder appears whole, and each file costs no
-    /// rename of its own. False, with nothing left behind, when another thread is staging the
-    /// same folder or `folder` appeared meanwhile (the tenants of one render share the
-    /// Applications folder): the caller then writes file by file.
+    /// rename of its own. False, with nothing left behind, when another thread staged the same
+    /// folder first (the tenants of one render share the Applications folder; this waits for
+    /// it) or `folder` appeared meanwhile: the caller then writes file by file.
     fn stage_folder(&self, folder: &Path, files: &[RenderedFile]) -> Result<bool, String> {
         let (Some(parent), Some(name)) = (folder.parent(), folder.file_name()) else {
             return Ok(false);
         };
-        let mut staging_name = std::ffi::OsString::from(".");
+        let mut staging_name = OsString::from(".");
         staging_name.push(name);
         staging_name.push(".zave-tmp");
         let staging = parent.join(staging_name);
-        let in_use = || self.staging.lock().unwrap_or_else(PoisonError::into_inner);
-        if !in_use().insert(staging.clone()) {
+        let lock = || self.staging.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut in_use = lock();
+        if !in_use.insert(staging.clone()) {
+            while in_use.contains(&staging) {
+                in_use = self
+                    .staged
+                    .wait(in_use)
+                    .unwrap_or_else(PoisonError::into_inner);
+            }
             return Ok(false);
         }
+        drop(in_use);
         let staged = stage_into(&staging, folder, files);
-        in_use().remove(&staging);
+        lock().remove(&staging);
+        self.staged.notify_all();
         staged
     }
 
@@ -294,7 +335,11 @@ impl Tree {
         let located = self.locate(path)?;
         fs::remove_file(&located).map_err(|e| format!("cannot remove {path}: {e}"))?;
         if let Some(parent) = located.parent() {
-            let _ = fs::remove_dir(parent); // Succeeds only when empty.
+            // Succeeds only when empty.
+            if fs::remove_dir(parent).is_ok() {
+                let mut folders = self.folders.lock().unwrap_or_else(PoisonError::into_inner);
+                folders.remove(parent.as_os_str());
+            }
         }
         Ok(())
     }
@@ -302,14 +347,14 @@ impl Tree {
 
 /// Writes `content` to `target` through a temporary file renamed into place, creating the
 /// folder when `seen` did not find it.
-fn put(target: &Path, relative: &str, content: &str, seen: &mut Seen) -> Result<(), String> {
+fn put(target: &Path, relative: &str, content: &str, seen: &mut Seen<'_>) -> Result<(), String> {
     let parent = target
         .parent()
         .ok_or_else(|| format!("{relative} has no folder"))?;
-    if !seen.folders.contains(parent) {
+    if !seen.is_folder(parent) {
         fs::create_dir_all(parent)
             .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
-        seen.folders.insert(parent.to_path_buf());
+        seen.add_folder(parent);
         seen.created.insert(parent.to_path_buf());
     }
     let file_name = target
