@@ -42,16 +42,20 @@ pub struct Tree {
     staging: Mutex<BTreeSet<PathBuf>>,
     /// Signalled when a staging folder is released.
     staged: Condvar,
-    /// Folders found to be real folders (not symbolic links), or created, by any thread of
-    /// this process: each is looked at once per run, not once per tenant. Held as plain
-    /// strings, which compare bytewise (a `Path` compares component by component).
-    folders: Mutex<BTreeSet<OsString>>,
+    /// Real folders (not symbolic links) above the folders files are written in, found by
+    /// any thread of this process: each is looked at once per run, not once per tenant. A
+    /// tenant's own folders are not kept, so this does not grow with the number of tenants.
+    /// Held as plain strings, which compare bytewise (a `Path` compares component by
+    /// component).
+    ancestors: Mutex<BTreeSet<OsString>>,
 }
 
 /// What one pass over a set of files knows about folders.
 struct Seen<'t> {
-    /// The tree's real folders.
-    folders: &'t Mutex<BTreeSet<OsString>>,
+    /// The tree's real folders above the folders files go in.
+    ancestors: &'t Mutex<BTreeSet<OsString>>,
+    /// Real folders files go in, found or created by this pass.
+    folders: BTreeSet<PathBuf>,
     /// Folders this pass created: nothing in them predates it, so their files need no check.
     created: BTreeSet<PathBuf>,
 }
@@ -59,14 +63,27 @@ struct Seen<'t> {
 impl Seen<'_> {
     /// Whether `path` is known to be a real folder.
     fn is_folder(&self, path: &Path) -> bool {
-        let folders = self.folders.lock().unwrap_or_else(PoisonError::into_inner);
-        folders.contains(path.as_os_str())
+        self.folders.contains(path) || {
+            let ancestors = self
+                .ancestors
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            ancestors.contains(path.as_os_str())
+        }
     }
 
-    /// Records that `path` is a real folder.
-    fn add_folder(&self, path: &Path) {
-        let mut folders = self.folders.lock().unwrap_or_else(PoisonError::into_inner);
-        folders.insert(path.as_os_str().to_owned());
+    /// Records that `path` is a real folder: for the whole run when files do not go directly
+    /// in it, else for this pass.
+    fn add_folder(&mut self, path: &Path, holds_files: bool) {
+        if holds_files {
+            self.folders.insert(path.to_path_buf());
+        } else {
+            let mut ancestors = self
+                .ancestors
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            ancestors.insert(path.as_os_str().to_owned());
+        }
     }
 
     /// Whether `path` is inside a folder this pass created.
@@ -97,13 +114,14 @@ impl Tree {
             root: root.to_path_buf(),
             staging: Mutex::default(),
             staged: Condvar::new(),
-            folders: Mutex::default(),
+            ancestors: Mutex::default(),
         })
     }
 
     fn seen(&self) -> Seen<'_> {
         Seen {
-            folders: &self.folders,
+            ancestors: &self.ancestors,
+            folders: BTreeSet::new(),
             created: BTreeSet::new(),
         }
     }
@@ -120,7 +138,8 @@ impl Tree {
         }
         let mut current = self.root.clone();
         let mut missing = false;
-        for component in path.components() {
+        let depth = path.components().count();
+        for (index, component) in path.components().enumerate() {
             current.push(component);
             if missing || seen.is_new(&current) || seen.is_folder(&current) {
                 continue;
@@ -133,7 +152,7 @@ impl Tree {
                     ));
                 }
                 Ok(meta) if meta.is_dir() => {
-                    seen.add_folder(&current);
+                    seen.add_folder(&current, index + 2 >= depth);
                 }
                 Err(error) if error.kind() == std::io::ErrorKind::NotFound => missing = true,
                 _ => {}
@@ -182,7 +201,7 @@ impl Tree {
             let parent = located.parent().filter(|p| !seen.is_folder(p));
             match parent {
                 Some(parent) if !folder.is_empty() && self.stage_folder(parent, group)? => {
-                    seen.add_folder(parent);
+                    seen.add_folder(parent, true);
                 }
                 _ => self.write_each(group, &mut seen)?,
             }
@@ -337,8 +356,11 @@ impl Tree {
         if let Some(parent) = located.parent() {
             // Succeeds only when empty.
             if fs::remove_dir(parent).is_ok() {
-                let mut folders = self.folders.lock().unwrap_or_else(PoisonError::into_inner);
-                folders.remove(parent.as_os_str());
+                let mut ancestors = self
+                    .ancestors
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner);
+                ancestors.remove(parent.as_os_str());
             }
         }
         Ok(())
@@ -354,7 +376,7 @@ fn put(target: &Path, relative: &str, content: &str, seen: &mut Seen<'_>) -> Res
     if !seen.is_folder(parent) {
         fs::create_dir_all(parent)
             .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
-        seen.add_folder(parent);
+        seen.add_folder(parent, true);
         seen.created.insert(parent.to_path_buf());
     }
     let file_name = target
