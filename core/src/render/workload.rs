@@ -142,14 +142,7 @@ fn pod_spec(ctx: &Context<'_>) -> PodSpec {
         }),
         service_account_name: Some(ctx.name().to_owned()),
         topology_spread_constraints: zone_spread,
-        volumes: Some(vec![Volume {
-            name: "tmp".to_owned(),
-            empty_dir: Some(EmptyDirVolumeSource {
-                size_limit: Some(Quantity("64Mi".to_owned())),
-                ..EmptyDirVolumeSource::default()
-            }),
-            ..Volume::default()
-        }]),
+        volumes: Some(vec![scratch_volume("64Mi")]),
         ..PodSpec::default()
     }
 }
@@ -180,6 +173,28 @@ pub(super) fn restricted_container(id: i64) -> SecurityContext {
         run_as_user: Some(id),
         seccomp_profile: Some(runtime_default()),
         ..SecurityContext::default()
+    }
+}
+
+/// The writable `/tmp` of a container whose root file system is read-only: an in-memory
+/// volume of at most `size_limit`, mounted by [`scratch_mount`].
+pub(super) fn scratch_volume(size_limit: &str) -> Volume {
+    Volume {
+        name: "tmp".to_owned(),
+        empty_dir: Some(EmptyDirVolumeSource {
+            size_limit: Some(Quantity(size_limit.to_owned())),
+            ..EmptyDirVolumeSource::default()
+        }),
+        ..Volume::default()
+    }
+}
+
+/// The mount of [`scratch_volume`] at `/tmp`.
+pub(super) fn scratch_mount() -> VolumeMount {
+    VolumeMount {
+        mount_path: "/tmp".to_owned(),
+        name: "tmp".to_owned(),
+        ..VolumeMount::default()
     }
 }
 
@@ -225,11 +240,7 @@ fn container(ctx: &Context<'_>, id: i64) -> Container {
             ..ResourceRequirements::default()
         }),
         security_context: Some(restricted_container(id)),
-        volume_mounts: Some(vec![VolumeMount {
-            mount_path: "/tmp".to_owned(),
-            name: "tmp".to_owned(),
-            ..VolumeMount::default()
-        }]),
+        volume_mounts: Some(vec![scratch_mount()]),
         ..Container::default()
     }
 }

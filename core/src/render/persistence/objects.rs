@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::api::batch::v1::{Job, JobSpec};
 use k8s_openapi::api::core::v1::{
-    ConfigMap, ConfigMapVolumeSource, Container, EmptyDirVolumeSource, EnvFromSource, EnvVar,
-    PodSpec, PodTemplateSpec, ResourceRequirements, SecretEnvSource, Volume, VolumeMount,
+    ConfigMap, ConfigMapVolumeSource, Container, EnvFromSource, EnvVar, PodSpec, PodTemplateSpec,
+    ResourceRequirements, SecretEnvSource, Volume, VolumeMount,
 };
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
@@ -20,7 +20,9 @@ use crate::render::custom::{
     PasswordSpec, PushRemoteRef, PushSecretData, PushSecretMatch, PushSecretSelector,
     PushSecretSpec, RemoteRef, SecretStoreRef,
 };
-use crate::render::workload::{restricted_container, restricted_pod};
+use crate::render::workload::{
+    restricted_container, restricted_pod, scratch_mount, scratch_volume,
+};
 
 /// Where the script is mounted in the Job's container.
 const SCRIPT_DIR: &str = "/zave";
@@ -227,11 +229,7 @@ fn job(ctx: &Context<'_>, mut metadata: ObjectMeta, image: &str, credentials: &s
                 read_only: Some(true),
                 ..VolumeMount::default()
             },
-            VolumeMount {
-                mount_path: "/tmp".to_owned(),
-                name: "tmp".to_owned(),
-                ..VolumeMount::default()
-            },
+            scratch_mount(),
         ]),
         ..Container::default()
     };
@@ -251,14 +249,7 @@ fn job(ctx: &Context<'_>, mut metadata: ObjectMeta, image: &str, credentials: &s
                 }),
                 ..Volume::default()
             },
-            Volume {
-                name: "tmp".to_owned(),
-                empty_dir: Some(EmptyDirVolumeSource {
-                    size_limit: Some(Quantity("16Mi".to_owned())),
-                    ..EmptyDirVolumeSource::default()
-                }),
-                ..Volume::default()
-            },
+            scratch_volume("16Mi"),
         ]),
         ..PodSpec::default()
     };
