@@ -63,6 +63,13 @@ fn check(repo: &Path, extra: &[&str]) -> Output {
     zave(&args, repo)
 }
 
+/// The report of `zave check-repo` on a repository that does not conform (exit status 1).
+fn nonconforming(repo: &Path, extra: &[&str]) -> String {
+    let output = check(repo, extra);
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output.stderr));
+    text(&output.stdout)
+}
+
 #[test]
 fn init_writes_the_repository_and_it_conforms_and_validates() {
     let (_root, repo) = scaffolded();
@@ -267,9 +274,7 @@ fn init_never_writes_through_a_symbolic_link() {
     let output = zave(&["init", "payments-api", "--dir", "."], &repo);
     assert_eq!(output.status.code(), Some(2));
     assert!(!outside.path().join("Dockerfile").exists());
-    let checked = check(&repo, &[]);
-    assert_eq!(checked.status.code(), Some(1));
-    assert!(text(&checked.stdout).contains("Dockerfile: error[R006]"));
+    assert!(nonconforming(&repo, &[]).contains("Dockerfile: error[R006]"));
 }
 
 #[test]
@@ -280,10 +285,8 @@ fn check_repo_finds_an_extra_workflow() {
         "on: push\njobs: {}\n",
     )
     .expect("extra workflow");
-    let output = check(&repo, &[]);
-    assert_eq!(output.status.code(), Some(1));
     assert_eq!(
-        text(&output.stdout),
+        nonconforming(&repo, &[]),
         ".github/workflows/deploy.yml: error[R005]: a workflow besides the CI binding: tenant \
          repositories run no CI logic of their own (remove it; the platform's shared workflows \
          do the building)\n"
@@ -295,9 +298,7 @@ fn check_repo_finds_an_edited_dockerfile() {
     let (_root, repo) = scaffolded();
     let dockerfile = repo.join("Dockerfile");
     edit(&dockerfile, "USER 10001:10001", "USER root");
-    let output = check(&repo, &[]);
-    assert_eq!(output.status.code(), Some(1));
-    let report = text(&output.stdout);
+    let report = nonconforming(&repo, &[]);
     assert_eq!(report.lines().count(), 1, "{report}");
     assert!(
         report.starts_with("Dockerfile: error[R002]: carries zave's header but differs"),
@@ -350,9 +351,7 @@ fn check_repo_finds_an_invalid_contract_with_its_position() {
     let (_root, repo) = scaffolded();
     let contract = repo.join("zave.yaml");
     edit(&contract, "delivery: rolling", "delivery: canary");
-    let output = check(&repo, &[]);
-    assert_eq!(output.status.code(), Some(1));
-    let report = text(&output.stdout);
+    let report = nonconforming(&repo, &[]);
     assert!(
         report.starts_with("zave.yaml:12:13: error[Z201]: spec.delivery: value \"canary\""),
         "{report}"
@@ -368,10 +367,8 @@ fn check_repo_finds_an_invalid_contract_with_its_position() {
 fn check_repo_annotates_findings_for_github() {
     let (_root, repo) = scaffolded();
     fs::remove_file(repo.join("docker-compose.yml")).expect("remove");
-    let output = check(&repo, &["--format", "github"]);
-    assert_eq!(output.status.code(), Some(1));
     assert_eq!(
-        text(&output.stdout),
+        nonconforming(&repo, &["--format", "github"]),
         "::error file=docker-compose.yml,title=R001::missing%0Ahelp: run `zave init NAME --dir .` to regenerate it\n"
     );
 }
@@ -379,9 +376,7 @@ fn check_repo_annotates_findings_for_github() {
 #[test]
 fn a_repository_without_a_contract_does_not_conform() {
     let root = tempfile::tempdir().expect("temporary folder");
-    let output = check(root.path(), &[]);
-    assert_eq!(output.status.code(), Some(1));
-    assert!(text(&output.stdout).starts_with("zave.yaml: error[R001]: missing"));
+    assert!(nonconforming(root.path(), &[]).starts_with("zave.yaml: error[R001]: missing"));
 }
 
 #[test]
@@ -405,10 +400,9 @@ fn a_dockerfile_path_over_another_file_is_refused() {
 fn check_repo_reports_json_for_tools() {
     let (_root, repo) = scaffolded();
     fs::write(repo.join(".github/workflows/lint.yaml"), "on: push\n").expect("extra workflow");
-    let output = check(&repo, &["--format", "json"]);
-    assert_eq!(output.status.code(), Some(1));
     let report: serde_json::Value =
-        serde_json::from_slice(&output.stdout).expect("one JSON document");
+        serde_json::from_str(&nonconforming(&repo, &["--format", "json"]))
+            .expect("one JSON document");
     assert_eq!(report["conforms"], false);
     assert_eq!(report["contract"], serde_json::json!([]));
     assert_eq!(report["findings"][0]["file"], ".github/workflows/lint.yaml");
