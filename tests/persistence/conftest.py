@@ -13,6 +13,7 @@ import os
 import secrets
 import string
 import subprocess
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -83,6 +84,16 @@ class Tenant:
     @property
     def schema(self) -> str:
         return f"tenant_{self.ident}" if self.mode == "schema" else "app"
+
+
+def wait_until_closed(count_sessions, who: str) -> None:
+    """Closed connections end asynchronously on a server: wait (up to 5 s) until
+    `count_sessions()` is zero, so a test counts from zero."""
+    for _ in range(50):
+        if count_sessions() == 0:
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"connections of {who} are still open")
 
 
 def zave(*args: str) -> subprocess.CompletedProcess[str]:

@@ -6,12 +6,10 @@ Refusals are asserted by MySQL error number: 1044 database access denied, 1045 a
 
 from __future__ import annotations
 
-import time
-
 import pymysql
 import pytest
 
-from conftest import CONNECTION_LIMIT, Tenant, mysql_connect, mysql_root
+from conftest import CONNECTION_LIMIT, Tenant, mysql_connect, mysql_root, wait_until_closed
 
 
 def refused(cursor, sql: str, *codes: int) -> str:
@@ -115,14 +113,13 @@ def test_cannot_run_server_administration(mysql, own):
 
 
 def wait_until_no_sessions(user: str) -> None:
-    """Closed connections end asynchronously on the server; count from zero."""
     with mysql_root() as conn, conn.cursor() as cursor:
-        for _ in range(50):
+
+        def count() -> int:
             cursor.execute("SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE USER = %s", (user,))
-            if cursor.fetchone()[0] == 0:
-                return
-            time.sleep(0.1)
-    raise AssertionError(f"connections of {user} are still open")
+            return cursor.fetchone()[0]
+
+        wait_until_closed(count, user)
 
 
 def test_the_connection_limit_holds(mysql):

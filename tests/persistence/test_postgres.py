@@ -22,6 +22,7 @@ from conftest import (
     pg_connect,
     pg_superuser,
     run_script,
+    wait_until_closed,
     zave,
 )
 
@@ -338,16 +339,15 @@ def test_cannot_administer_the_server(pg):
 
 
 def wait_until_no_sessions(role: str) -> None:
-    """Closed sessions end asynchronously on the server; count from zero."""
     with pg_superuser() as conn:
-        for _ in range(50):
-            (count,) = conn.execute(
+
+        def count() -> int:
+            (sessions,) = conn.execute(
                 "SELECT count(*) FROM pg_stat_activity WHERE usename = %s", (role,)
             ).fetchone()
-            if count == 0:
-                return
-            time.sleep(0.1)
-    raise AssertionError(f"sessions of {role} are still open")
+            return sessions
+
+        wait_until_closed(count, role)
 
 
 def test_the_connection_limit_holds(pg):
