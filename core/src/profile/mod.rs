@@ -67,7 +67,7 @@ impl Profile {
             .get(index)?
             .get_or_init(|| {
                 let document = document::load(source.as_bytes()).ok()?;
-                serde_json::from_value(document.to_json()).ok()
+                model(&document).ok()
             })
             .as_ref()
     }
@@ -97,7 +97,7 @@ impl Profile {
     pub fn from_document(document: &Node) -> Result<Profile, Diagnostics> {
         let mut findings = schema::check(compiled_schema(), document, &ProfileHints).findings;
         if findings.is_empty() {
-            match serde_json::from_value::<Profile>(document.to_json()) {
+            match model(document) {
                 Ok(profile) => {
                     findings = consistency(&profile, document);
                     if findings.is_empty() {
@@ -120,6 +120,11 @@ impl Profile {
     pub fn name(&self) -> &str {
         &self.metadata.name
     }
+}
+
+/// The profile a document describes, without the checks.
+fn model(document: &Node) -> Result<Profile, serde_json::Error> {
+    serde_json::from_value(document.to_json())
 }
 
 /// Settings that each pass the schema but contradict one another.
