@@ -207,22 +207,6 @@ fn word_needs_look(v: u64) -> bool {
         != 0
 }
 
-/// Whether any byte of `bytes` [`needs_look`].
-fn any_needs_look(bytes: &[u8]) -> bool {
-    let mut chunks = bytes.chunks_exact(8);
-    for chunk in &mut chunks {
-        if <[u8; 8]>::try_from(chunk).is_ok_and(|word| word_needs_look(u64::from_le_bytes(word))) {
-            return true;
-        }
-    }
-    // The last 0..8 bytes, packed in a register behind harmless `a` bytes.
-    let mut word = ONES * u64::from(b'a');
-    for &b in chunks.remainder().iter().rev() {
-        word = (word << 8) | u64::from(b);
-    }
-    word_needs_look(word)
-}
-
 /// First-byte classes for [`is_plain`].
 const FIRST_OK: u8 = 0;
 const FIRST_INDICATOR: u8 = 1;
@@ -268,7 +252,7 @@ fn is_plain(s: &str) -> bool {
     if class == FIRST_INDICATOR || last == b' ' {
         return false;
     }
-    if any_needs_look(bytes) && !plain_chars(bytes) {
+    if !plain_chars(bytes) {
         return false;
     }
     match class {
@@ -279,43 +263,46 @@ fn is_plain(s: &str) -> bool {
     }
 }
 
-/// The careful pass of [`is_plain`] over a string that has bytes to look at.
+/// The character check of [`is_plain`]: eight bytes at a time, looking closely only at the
+/// words that hold a byte that [`needs_look`].
 fn plain_chars(bytes: &[u8]) -> bool {
-    let mut prev = 0u8;
-    for (i, &b) in bytes.iter().enumerate() {
-        if needs_look(b) {
-            if b == b':' {
-                if matches!(bytes.get(i + 1), None | Some(b' ')) {
-                    return false;
-                }
-            } else if b == b'#' {
-                if prev == b' ' {
-                    return false;
-                }
-            } else if b < 0x20 || b == 0x7F {
-                return false;
-            } else {
-                let next = (bytes.get(i + 1).copied(), bytes.get(i + 2).copied());
-                let bad = match b {
-                    // U+0080..U+009F: C1 controls and NEL (a line break in YAML 1.1).
-                    0xC2 => matches!(next.0, Some(0x80..=0x9F)),
-                    // U+2028, U+2029: line and paragraph separators.
-                    0xE2 => matches!(next, (Some(0x80), Some(0xA8 | 0xA9))),
-                    // U+FEFF (byte order mark), U+FFFE, U+FFFF.
-                    0xEF => matches!(
-                        next,
-                        (Some(0xBB), Some(0xBF)) | (Some(0xBF), Some(0xBE | 0xBF))
-                    ),
-                    _ => false,
-                };
-                if bad {
-                    return false;
-                }
-            }
+    let mut words = bytes.chunks_exact(8);
+    let mut start = 0;
+    for word in &mut words {
+        let clean =
+            <[u8; 8]>::try_from(word).is_ok_and(|word| !word_needs_look(u64::from_le_bytes(word)));
+        if !clean && !(start..start + 8).all(|at| plain_at(bytes, at)) {
+            return false;
         }
-        prev = b;
+        start += 8;
     }
-    true
+    (start..bytes.len()).all(|at| plain_at(bytes, at))
+}
+
+/// Whether the byte at `at` may stand where it is in a plain scalar.
+fn plain_at(bytes: &[u8], at: usize) -> bool {
+    let Some(&b) = bytes.get(at) else {
+        return true;
+    };
+    if !needs_look(b) {
+        return true;
+    }
+    let next = bytes.get(at + 1).copied();
+    match b {
+        b':' => !matches!(next, None | Some(b' ')),
+        b'#' => at == 0 || bytes.get(at - 1) != Some(&b' '),
+        0..0x20 | 0x7F => false,
+        // U+0080..U+009F: C1 controls and NEL (a line break in YAML 1.1).
+        0xC2 => !matches!(next, Some(0x80..=0x9F)),
+        // U+2028, U+2029: line and paragraph separators.
+        0xE2 => !matches!((next, bytes.get(at + 2)), (Some(0x80), Some(0xA8 | 0xA9))),
+        // U+FEFF (byte order mark), U+FFFE, U+FFFF.
+        0xEF => !matches!(
+            (next, bytes.get(at + 2)),
+            (Some(0xBB), Some(0xBF)) | (Some(0xBF), Some(0xBE | 0xBF))
+        ),
+        _ => true,
+    }
 }
 
 /// Null and boolean words of YAML 1.1 and 1.2, in any case.
@@ -1616,16 +1603,37 @@ spec:
 
     #[test]
     fn word_scan_matches_byte_scan() {
+        for at in 0..8 {
+            for b in 0..=255u8 {
+                let mut word = [b'a'; 8];
+                word[at] = b;
+                assert_eq!(
+                    super::word_needs_look(u64::from_le_bytes(word)),
+                    super::needs_look(b),
+                    "byte {b:#x} at {at}"
+                );
+            }
+        }
+        // Every byte the careful pass decides on, alone and followed by each other one, at
+        // every place of strings shorter and longer than a word.
+        let odd = [
+            b':', b'#', b' ', b'\n', 0x7F, 0xC2, 0x85, 0xE2, 0x80, 0xA8, 0xEF, 0xBB,
+        ];
         for len in 1..=17 {
             for at in 0..len {
-                for b in 0..=255u8 {
-                    let mut bytes = vec![b'a'; len];
-                    bytes[at] = b;
-                    assert_eq!(
-                        super::any_needs_look(&bytes),
-                        bytes.iter().any(|&x| super::needs_look(x)),
-                        "byte {b:#x} at {at} of {len}"
-                    );
+                for b in odd {
+                    for c in std::iter::once(b'a').chain(odd) {
+                        let mut bytes = vec![b'a'; len];
+                        bytes[at] = b;
+                        if let Some(next) = bytes.get_mut(at + 1) {
+                            *next = c;
+                        }
+                        assert_eq!(
+                            super::plain_chars(&bytes),
+                            (0..len).all(|i| super::plain_at(&bytes, i)),
+                            "bytes {b:#x} {c:#x} at {at} of {len}"
+                        );
+                    }
                 }
             }
         }
