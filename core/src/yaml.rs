@@ -359,28 +359,41 @@ fn is_unprintable(c: char) -> bool {
         || matches!(code, 0x2028 | 0x2029 | 0xFEFF | 0xFFFE | 0xFFFF)
 }
 
-/// Whether `s` (which contains a line break) reads back exactly as a `|` or `|-` literal block.
-fn is_block(s: &str) -> bool {
+/// The indentation indicator a literal block (`|` or `|-`) of `s`, which contains a line
+/// break, needs at `place` to read back exactly: none, or `2` when the first line with text
+/// starts with a space (a reader would take that space for indentation). `None` when no
+/// literal block can carry `s` there: a trailing blank line, a line that starts with a tab or
+/// holds only spaces, an unprintable character, or an indented first line at the top.
+fn literal_indicator(s: &str, place: Place) -> Option<&'static str> {
     let body = s.strip_suffix('\n').unwrap_or(s);
     if body.is_empty() || body.ends_with('\n') {
-        return false;
+        return None;
     }
-    let mut line_start = true;
-    for c in body.chars() {
-        if line_start && (c == ' ' || c == '\t') {
-            return false;
+    let mut indicator = None;
+    for line in body.split('\n') {
+        let text = line.trim_start_matches(' ');
+        let blank_but_spaces = text.is_empty() && !line.is_empty();
+        if blank_but_spaces || text.len() < line.len() && text.starts_with('\t') {
+            return None;
         }
-        line_start = c == '\n';
-        if c != '\n' && c != '\t' && is_unprintable(c) {
-            return false;
+        if line.starts_with('\t') || line.chars().any(|c| c != '\t' && is_unprintable(c)) {
+            return None;
+        }
+        if indicator.is_none() && !line.is_empty() {
+            indicator = Some(if text.len() < line.len() { "2" } else { "" });
         }
     }
-    true
+    match (indicator, place) {
+        (Some("2"), Place::Top) => None,
+        (indicator, _) => Some(indicator.unwrap_or("")),
+    }
 }
 
-fn write_block(out: &mut String, place: Place, s: &str) {
+/// Writes `s` as a literal block with the indentation `indicator` of [`literal_indicator`].
+fn write_block(out: &mut String, place: Place, s: &str, indicator: &str) {
     out.push_str(place.sep());
     out.push('|');
+    out.push_str(indicator);
     let body = match s.strip_suffix('\n') {
         Some(body) => body,
         None => {
@@ -443,8 +456,12 @@ fn write_quoted(out: &mut String, s: &str) {
 fn write_str_value(out: &mut String, place: Place, s: &str) {
     if is_plain(s) {
         write_inline(out, place, s);
-    } else if s.contains('\n') && is_block(s) {
-        write_block(out, place, s);
+    } else if let Some(indicator) = s
+        .contains('\n')
+        .then(|| literal_indicator(s, place))
+        .flatten()
+    {
+        write_block(out, place, s, indicator);
     } else {
         out.push_str(place.sep());
         write_quoted(out, s);
@@ -1442,13 +1459,20 @@ spec:
         );
         assert_eq!(round_trip(&json!("top\nlevel\n")), "|\n  top\n  level\n");
         assert_eq!(round_trip(&json!([["p\nq"]])), "- - |-\n    p\n    q\n");
+        // Indented lines stay literal; an indented first line takes an indentation indicator.
+        assert_eq!(round_trip(&json!({"k": "a\n  b\n"})), "k: |\n  a\n    b\n");
+        assert_eq!(
+            round_trip(&json!({"k": "\n  a\nb", "l": [" c\n"]})),
+            "k: |2-\n\n    a\n  b\nl:\n- |2\n   c\n"
+        );
+        assert_eq!(round_trip(&json!(" top\n")), "\" top\\n\"\n");
         // Cases a literal block cannot carry exactly fall back to double quotes.
         for s in [
             "a\n\n",
             "\n",
             "\n\n",
-            " a\nb",
-            "a\n b",
+            "a\n  \nb",
+            "a\n \tb",
             "a\n\tb",
             "a\r\nb",
             "a\nb\u{1}",

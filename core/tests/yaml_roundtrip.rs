@@ -127,6 +127,19 @@ fn hostile_string() -> impl Strategy<Value = String> {
     ]
 }
 
+/// Multi-line text such as scripts and certificates: lines with and without indentation, blank
+/// lines, tabs and comment signs, with or without a final line break.
+fn multi_line_string() -> impl Strategy<Value = String> {
+    let line = "( {0,3}|\t)[a-z#:\t ]{0,4}";
+    (prop::collection::vec(line, 2..6), any::<bool>()).prop_map(|(lines, final_break)| {
+        let mut text = lines.join("\n");
+        if final_break {
+            text.push('\n');
+        }
+        text
+    })
+}
+
 fn number() -> impl Strategy<Value = Number> {
     prop_oneof![
         any::<i64>().prop_map(Number::from),
@@ -207,6 +220,17 @@ proptest! {
         prop_assert_eq!(&back, &v, "text:\n{}", text);
         let again = to_yaml(&v).expect("emits again");
         prop_assert_eq!(again, text, "output is not deterministic");
+    }
+
+    #[test]
+    fn multi_line_strings_read_back(s in multi_line_string()) {
+        let nested = serde_json::json!({"a": {"b": [s.clone(), [s.clone()]], "c": s.clone()}});
+        for v in [Value::String(s.clone()), nested] {
+            let text = to_yaml(&v).expect("emits");
+            let back: Value = serde_yaml::from_str(&text)
+                .unwrap_or_else(|e| panic!("serde_yaml rejects the output: {e}\n{text}"));
+            prop_assert_eq!(back, v, "text:\n{}", text);
+        }
     }
 
     #[test]
