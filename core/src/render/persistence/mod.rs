@@ -59,15 +59,15 @@ pub struct ProvisionScript {
 }
 
 impl ProvisionScript {
-    /// The files, each line flush left: leading blanks mean nothing to `sh`, psql or the
-    /// MySQL client here (no literal spans lines), and without them the ConfigMap's YAML keeps
-    /// each file a literal block, so a changed script is a readable line diff in review.
+    /// The files, no line ending in blanks: they mean nothing to `sh`, psql or the MySQL
+    /// client here (no literal spans lines), and without them the ConfigMap's YAML keeps each
+    /// file a literal block, so a changed script is a readable line diff in review.
     fn new(files: Vec<(&'static str, String)>) -> ProvisionScript {
         let files = files
             .into_iter()
             .map(|(name, content)| {
-                let flush: Vec<&str> = content.split('\n').map(str::trim_start).collect();
-                (name, flush.join("\n"))
+                let trimmed: Vec<&str> = content.split('\n').map(str::trim_end).collect();
+                (name, trimmed.join("\n"))
             })
             .collect();
         ProvisionScript { files }
