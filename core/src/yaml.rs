@@ -362,8 +362,9 @@ fn is_unprintable(c: char) -> bool {
 /// The indentation indicator a literal block (`|` or `|-`) of `s`, which contains a line
 /// break, needs at `place` to read back exactly: none, or `2` when the first line with text
 /// starts with a space (a reader would take that space for indentation). `None` when no
-/// literal block can carry `s` there: a trailing blank line, a line that starts with a tab or
-/// holds only spaces, an unprintable character, or an indented first line at the top.
+/// literal block can carry `s` there: a trailing blank line, a line that holds only spaces or
+/// whose text starts with a tab, an unprintable character, or an indented first line at the
+/// top.
 fn literal_indicator(s: &str, place: Place) -> Option<&'static str> {
     let body = s.strip_suffix('\n').unwrap_or(s);
     if body.is_empty() || body.ends_with('\n') {
@@ -372,11 +373,11 @@ fn literal_indicator(s: &str, place: Place) -> Option<&'static str> {
     let mut indicator = None;
     for line in body.split('\n') {
         let text = line.trim_start_matches(' ');
-        let blank_but_spaces = text.is_empty() && !line.is_empty();
-        if blank_but_spaces || text.len() < line.len() && text.starts_with('\t') {
+        let only_spaces = text.is_empty() && !line.is_empty();
+        if only_spaces || text.starts_with('\t') {
             return None;
         }
-        if line.starts_with('\t') || line.chars().any(|c| c != '\t' && is_unprintable(c)) {
+        if text.chars().any(|c| c != '\t' && is_unprintable(c)) {
             return None;
         }
         if indicator.is_none() && !line.is_empty() {
