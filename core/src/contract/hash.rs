@@ -14,7 +14,7 @@ pub struct ContractHash(String);
 impl ContractHash {
     /// The hash of a loaded document, as written (defaults are not applied).
     pub fn of(document: &Node) -> ContractHash {
-        let canonical = serde_json_canonicalizer::to_vec(&document.to_json()).unwrap_or_default();
+        let canonical = serde_json_canonicalizer::to_vec(document).unwrap_or_default();
         let digest = Sha256::digest(&canonical);
         let mut text = String::with_capacity(7 + 64);
         text.push_str("sha256:");

@@ -182,25 +182,29 @@ impl Node {
         node.span
     }
 
-    /// The document as a JSON value, the form the typed model and the contract hash read.
-    /// Non-finite floats have no JSON form and become their YAML spelling.
+    /// The document as a JSON value, the form the typed model reads (see the `Serialize`
+    /// impl below for the data it holds).
     pub fn to_json(&self) -> serde_json::Value {
-        use serde_json::Value as Json;
+        // Cannot fail: every mapping key is a string.
+        serde_json::to_value(self).unwrap_or_default()
+    }
+}
+
+/// A node serializes as its data, without positions: what the typed model and the contract
+/// hash read. Non-finite floats have no JSON form and become their YAML spelling.
+impl serde::Serialize for Node {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match &self.value {
-            Value::Null => Json::Null,
-            Value::Bool(b) => Json::Bool(*b),
-            Value::Int(i) => Json::from(*i),
-            Value::Float(f) => serde_json::Number::from_f64(*f)
-                .map(Json::Number)
-                .unwrap_or_else(|| Json::String(non_finite_spelling(*f).to_owned())),
-            Value::String(s) => Json::String(s.clone()),
-            Value::Seq(items) => Json::Array(items.iter().map(Node::to_json).collect()),
-            Value::Map(entries) => Json::Object(
-                entries
-                    .iter()
-                    .map(|entry| (entry.key.clone(), entry.value.to_json()))
-                    .collect(),
-            ),
+            Value::Null => serializer.serialize_unit(),
+            Value::Bool(b) => serializer.serialize_bool(*b),
+            Value::Int(i) => serializer.serialize_i64(*i),
+            Value::Float(f) if f.is_finite() => serializer.serialize_f64(*f),
+            Value::Float(f) => serializer.serialize_str(non_finite_spelling(*f)),
+            Value::String(text) => serializer.serialize_str(text),
+            Value::Seq(items) => serializer.collect_seq(items),
+            Value::Map(entries) => {
+                serializer.collect_map(entries.iter().map(|entry| (&entry.key, &entry.value)))
+            }
         }
     }
 }
