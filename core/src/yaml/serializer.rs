@@ -7,6 +7,55 @@ use super::EmitError;
 use super::layout::{Place, entry_key, entry_prefix, item_prefix, write_inline};
 use super::scalar::{int_text, int128_text, write_f32, write_f64, write_key_str, write_str_value};
 
+/// The integer methods of a serializer, written in decimal through its `inline` method.
+macro_rules! integer_methods {
+    () => {
+        fn serialize_i8(self, v: i8) -> Result<(), EmitError> {
+            self.serialize_i64(i64::from(v))
+        }
+
+        fn serialize_i16(self, v: i16) -> Result<(), EmitError> {
+            self.serialize_i64(i64::from(v))
+        }
+
+        fn serialize_i32(self, v: i32) -> Result<(), EmitError> {
+            self.serialize_i64(i64::from(v))
+        }
+
+        fn serialize_i64(self, v: i64) -> Result<(), EmitError> {
+            let mut buf = [0u8; 24];
+            self.inline(int_text(&mut buf, v < 0, v.unsigned_abs()))
+        }
+
+        fn serialize_i128(self, v: i128) -> Result<(), EmitError> {
+            let mut buf = [0u8; 40];
+            self.inline(int128_text(&mut buf, v < 0, v.unsigned_abs()))
+        }
+
+        fn serialize_u8(self, v: u8) -> Result<(), EmitError> {
+            self.serialize_u64(u64::from(v))
+        }
+
+        fn serialize_u16(self, v: u16) -> Result<(), EmitError> {
+            self.serialize_u64(u64::from(v))
+        }
+
+        fn serialize_u32(self, v: u32) -> Result<(), EmitError> {
+            self.serialize_u64(u64::from(v))
+        }
+
+        fn serialize_u64(self, v: u64) -> Result<(), EmitError> {
+            let mut buf = [0u8; 24];
+            self.inline(int_text(&mut buf, false, v))
+        }
+
+        fn serialize_u128(self, v: u128) -> Result<(), EmitError> {
+            let mut buf = [0u8; 40];
+            self.inline(int128_text(&mut buf, false, v))
+        }
+    };
+}
+
 /// Serializes one value at `place`.
 pub(super) struct ValueSer<'a> {
     out: &'a mut String,
@@ -23,13 +72,6 @@ impl<'a> ValueSer<'a> {
     }
 
     fn inline(self, text: &str) -> Result<(), EmitError> {
-        write_inline(self.out, self.place, text);
-        Ok(())
-    }
-
-    fn int(self, negative: bool, n: u64) -> Result<(), EmitError> {
-        let mut buf = [0u8; 24];
-        let text = int_text(&mut buf, negative, n);
         write_inline(self.out, self.place, text);
         Ok(())
     }
@@ -60,51 +102,7 @@ impl<'a> ser::Serializer for ValueSer<'a> {
         self.inline(if v { "true" } else { "false" })
     }
 
-    fn serialize_i8(self, v: i8) -> Result<(), EmitError> {
-        self.serialize_i64(i64::from(v))
-    }
-
-    fn serialize_i16(self, v: i16) -> Result<(), EmitError> {
-        self.serialize_i64(i64::from(v))
-    }
-
-    fn serialize_i32(self, v: i32) -> Result<(), EmitError> {
-        self.serialize_i64(i64::from(v))
-    }
-
-    fn serialize_i64(self, v: i64) -> Result<(), EmitError> {
-        self.int(v < 0, v.unsigned_abs())
-    }
-
-    fn serialize_i128(self, v: i128) -> Result<(), EmitError> {
-        let mut buf = [0u8; 40];
-        let text = int128_text(&mut buf, v < 0, v.unsigned_abs());
-        write_inline(self.out, self.place, text);
-        Ok(())
-    }
-
-    fn serialize_u8(self, v: u8) -> Result<(), EmitError> {
-        self.int(false, u64::from(v))
-    }
-
-    fn serialize_u16(self, v: u16) -> Result<(), EmitError> {
-        self.int(false, u64::from(v))
-    }
-
-    fn serialize_u32(self, v: u32) -> Result<(), EmitError> {
-        self.int(false, u64::from(v))
-    }
-
-    fn serialize_u64(self, v: u64) -> Result<(), EmitError> {
-        self.int(false, v)
-    }
-
-    fn serialize_u128(self, v: u128) -> Result<(), EmitError> {
-        let mut buf = [0u8; 40];
-        let text = int128_text(&mut buf, false, v);
-        write_inline(self.out, self.place, text);
-        Ok(())
-    }
+    integer_methods!();
 
     fn serialize_f32(self, v: f32) -> Result<(), EmitError> {
         write_f32(self.out, self.place, v);
@@ -389,9 +387,8 @@ fn key_error(what: &str) -> EmitError {
 }
 
 impl KeySer<'_> {
-    fn int(self, negative: bool, n: u64) -> Result<(), EmitError> {
-        let mut buf = [0u8; 24];
-        write_key_str(self.out, int_text(&mut buf, negative, n));
+    fn inline(self, text: &str) -> Result<(), EmitError> {
+        write_key_str(self.out, text);
         Ok(())
     }
 }
@@ -412,49 +409,7 @@ impl ser::Serializer for KeySer<'_> {
         Ok(())
     }
 
-    fn serialize_i8(self, v: i8) -> Result<(), EmitError> {
-        self.serialize_i64(i64::from(v))
-    }
-
-    fn serialize_i16(self, v: i16) -> Result<(), EmitError> {
-        self.serialize_i64(i64::from(v))
-    }
-
-    fn serialize_i32(self, v: i32) -> Result<(), EmitError> {
-        self.serialize_i64(i64::from(v))
-    }
-
-    fn serialize_i64(self, v: i64) -> Result<(), EmitError> {
-        self.int(v < 0, v.unsigned_abs())
-    }
-
-    fn serialize_i128(self, v: i128) -> Result<(), EmitError> {
-        let mut buf = [0u8; 40];
-        write_key_str(self.out, int128_text(&mut buf, v < 0, v.unsigned_abs()));
-        Ok(())
-    }
-
-    fn serialize_u8(self, v: u8) -> Result<(), EmitError> {
-        self.int(false, u64::from(v))
-    }
-
-    fn serialize_u16(self, v: u16) -> Result<(), EmitError> {
-        self.int(false, u64::from(v))
-    }
-
-    fn serialize_u32(self, v: u32) -> Result<(), EmitError> {
-        self.int(false, u64::from(v))
-    }
-
-    fn serialize_u64(self, v: u64) -> Result<(), EmitError> {
-        self.int(false, v)
-    }
-
-    fn serialize_u128(self, v: u128) -> Result<(), EmitError> {
-        let mut buf = [0u8; 40];
-        write_key_str(self.out, int128_text(&mut buf, false, v));
-        Ok(())
-    }
+    integer_methods!();
 
     fn serialize_f32(self, _v: f32) -> Result<(), EmitError> {
         Err(key_error("a float"))
