@@ -65,20 +65,21 @@ pub(super) fn indent(out: &mut String, mut n: usize) {
 /// Writes what precedes a mapping entry's key; returns the key's column.
 pub(super) fn entry_prefix(out: &mut String, place: Place, first: bool) -> usize {
     let col = place.inner();
-    match (first, place) {
-        (true, Place::Key(_)) => {
-            out.push('\n');
-            indent(out, col);
-        }
-        (true, Place::Top | Place::Dash(_)) => {}
-        (false, _) => indent(out, col),
-    }
+    start_node(out, place, first, col);
     col
 }
 
 /// Writes what precedes a sequence item, `- ` included; returns the column of the `-`.
 pub(super) fn item_prefix(out: &mut String, place: Place, first: bool) -> usize {
     let col = place.seq_col();
+    start_node(out, place, first, col);
+    out.push_str("- ");
+    col
+}
+
+/// Moves to column `col` for an entry or item of a collection written at `place`: the first
+/// one below a key starts a new line, the first at the top or after `- ` stays on its line.
+fn start_node(out: &mut String, place: Place, first: bool, col: usize) {
     match (first, place) {
         (true, Place::Key(_)) => {
             out.push('\n');
@@ -87,8 +88,6 @@ pub(super) fn item_prefix(out: &mut String, place: Place, first: bool) -> usize 
         (true, Place::Top | Place::Dash(_)) => {}
         (false, _) => indent(out, col),
     }
-    out.push_str("- ");
-    col
 }
 
 /// Writes a key (via `write_key`) and its indicator; returns where the value goes.
