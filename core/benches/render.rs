@@ -1,27 +1,14 @@
 //! Render speed against its floor: serializing the same objects to JSON with serde_json.
 //!
-//! `cargo bench -p zave --bench render`. Two tenants under the `aws` profile: the example
-//! contract (postgres, metrics, tracing: the largest tree a v1 contract produces, 31 files) and
-//! a minimal public HTTP service (`payments-api-minimal`, 18 files).
+//! `cargo bench -p zave --bench render`, for the two tenants of `common` (the example contract
+//! and `payments-api-minimal`, under the `aws` profile).
 
+mod common;
+
+use common::{TENANTS, inputs};
 use criterion::{BenchmarkGroup, Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
-use zave::{Profile, RenderInputs, ValidateOptions};
-
-const EXAMPLE: &[u8] = include_bytes!("../../examples/zave.yaml");
-const MINIMAL: &[u8] =
-    include_bytes!("../../fixtures/contracts/platform/payments-api-minimal.yaml");
-
-fn inputs() -> RenderInputs<'static> {
-    RenderInputs {
-        image: Some(
-            "123456789012.dkr.ecr.eu-west-1.amazonaws.com/payments-api@sha256:4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f4f",
-        ),
-        version: Some("sha-4f4f4f4"),
-        bundle: Some("platform-2026.11"),
-        strict: false,
-    }
-}
+use zave::{Profile, ValidateOptions};
 
 fn tenant(group: &mut BenchmarkGroup<'_, criterion::measurement::WallTime>, contract: &[u8]) {
     let profile = Profile::builtin("aws").expect("aws profile");
@@ -62,7 +49,7 @@ fn tenant(group: &mut BenchmarkGroup<'_, criterion::measurement::WallTime>, cont
 }
 
 fn render(c: &mut Criterion) {
-    for (name, contract) in [("example tenant", EXAMPLE), ("minimal tenant", MINIMAL)] {
+    for (name, contract) in TENANTS {
         let mut group = c.benchmark_group(name);
         group.throughput(Throughput::Elements(1));
         tenant(&mut group, contract);
