@@ -18,10 +18,7 @@ impl ContractHash {
         let digest = Sha256::digest(&canonical);
         let mut text = String::with_capacity(7 + 64);
         text.push_str("sha256:");
-        for byte in digest.iter() {
-            text.push(char::from(HEX[usize::from(byte >> 4)]));
-            text.push(char::from(HEX[usize::from(byte & 0x0f)]));
-        }
+        crate::hex::push_hex(&mut text, &digest);
         ContractHash(text)
     }
 
@@ -30,8 +27,6 @@ impl ContractHash {
         &self.0
     }
 }
-
-const HEX: &[u8; 16] = b"0123456789abcdef";
 
 impl fmt::Display for ContractHash {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

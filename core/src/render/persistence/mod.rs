@@ -108,14 +108,9 @@ fn short_hash<'a>(entries: impl Iterator<Item = (&'a str, &'a str)>) -> String {
         hasher.update([0]);
     }
     let mut hex = String::with_capacity(8);
-    for byte in hasher.finalize().iter().take(4) {
-        hex.push(char::from(HEX_DIGITS[usize::from(byte >> 4)]));
-        hex.push(char::from(HEX_DIGITS[usize::from(byte & 0xf)]));
-    }
+    crate::hex::push_hex(&mut hex, hasher.finalize().get(..4).unwrap_or_default());
     hex
 }
-
-const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
 
 /// The start of every `run.sh`: strict shell, its own folder, and the credentials it needs
 /// present (the tenant's generated passwords at least 16 characters).
