@@ -49,19 +49,19 @@ impl NativeProfile {
     }
 }
 
-/// The built-in profile called `name`: `(profile, None)`, or `(None, message)` naming the
+/// The built-in profile called `name`: `(profile, "")`, or `(None, message)` naming the
 /// built-in ones.
 #[pyfunction]
-fn builtin_profile(name: &str) -> (Option<NativeProfile>, Option<String>) {
+fn builtin_profile(name: &str) -> (Option<NativeProfile>, String) {
     match zave::Profile::named(name) {
         Ok(profile) => (
             Some(NativeProfile {
                 profile: Cow::Borrowed(profile),
                 source: Cow::Borrowed(zave::Profile::builtin_source(name).unwrap_or_default()),
             }),
-            None,
+            String::new(),
         ),
-        Err(unknown) => (None, Some(unknown.to_string())),
+        Err(unknown) => (None, unknown.to_string()),
     }
 }
 

@@ -145,7 +145,7 @@ class Profile:
             raise TypeError(f"a profile name is a str; got {type(name).__name__}")
         native, unknown = _native.builtin_profile(name)
         if native is None:
-            raise ProfileError(unknown or f'unknown profile "{name}"', [])
+            raise ProfileError(unknown, [])
         return Profile(native)
 
     @staticmethod
