@@ -14,7 +14,7 @@ use crate::EXIT_USAGE;
 use crate::init::{PinArgs, READ_LIMIT};
 use crate::profile_arg::ProfileArg;
 use crate::report::{self, Format};
-use crate::tree::Tree;
+use zave_tree::Folder as Tree;
 
 /// Arguments of `zave check-repo`.
 #[derive(Debug, Args)]
@@ -106,7 +106,7 @@ pub fn run(args: &CheckRepoArgs) -> ExitCode {
             findings.push(RepoFinding {
                 path: WORKFLOWS_DIR.to_owned(),
                 code: RepoCode::NotAFile,
-                message: error,
+                message: error.to_string(),
                 help: "make .github/workflows a folder holding only the CI binding".to_owned(),
             });
             Vec::new()

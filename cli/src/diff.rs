@@ -1,21 +1,27 @@
-//! `zave diff`: what one contract becomes under two profiles, or against the tree on disk, as
-//! unified diffs.
+//! `zave diff`: what contracts become under two profiles, or against the tree on disk, as
+//! unified diffs. Against the tree it is `render --check` with the text of each difference:
+//! the same run, the same rule, the same flags.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
+use zave::tree::Change;
 use zave::{Profile, RenderInputs};
+use zave_tree::Access;
 
+use crate::inputs_arg::InputArgs;
 use crate::profile_arg::{ProfileArg, ProfileError};
-use crate::{EXIT_USAGE, input};
+use crate::render::TreeArgs;
+use crate::report::Format;
+use crate::{EXIT_USAGE, input, tree_run};
 
 /// Arguments of `zave diff`.
 #[derive(Debug, Args)]
 pub struct DiffArgs {
-    /// The contract file; `-` reads standard input.
-    #[arg(value_name = "CONTRACT")]
-    contract: PathBuf,
+    /// Contract files (one with --to-profile); `-` reads standard input.
+    #[arg(required = true, value_name = "CONTRACT")]
+    contracts: Vec<PathBuf>,
     #[command(flatten)]
     profile: ProfileArg,
     /// Compare with the render under this built-in profile.
@@ -26,17 +32,18 @@ pub struct DiffArgs {
         conflicts_with = "out"
     )]
     to_profile: Option<String>,
-    /// Compare with the GitOps tree in this folder.
-    #[arg(long, value_name = "DIR")]
-    out: Option<PathBuf>,
-    /// The image CI built.
-    #[arg(long, value_name = "REF")]
-    image: Option<String>,
+    #[command(flatten)]
+    inputs: InputArgs,
+    #[command(flatten)]
+    tree: TreeArgs,
 }
 
 /// Runs `zave diff`: exit 0 when nothing differs, 1 when something does, 2 on errors.
 pub fn run(args: &DiffArgs) -> ExitCode {
-    match diff(args) {
+    if let Some(out) = &args.tree.out {
+        return against_tree(args, out);
+    }
+    match between_profiles(args) {
         Ok(text) if text.is_empty() => ExitCode::SUCCESS,
         Ok(text) => {
             crate::print(&text);
@@ -49,42 +56,69 @@ pub fn run(args: &DiffArgs) -> ExitCode {
     }
 }
 
-fn diff(args: &DiffArgs) -> Result<String, String> {
-    let input = input::read(&args.contract).map_err(|e| format!("zave: {e}\n"))?;
-    let from = load(&args.profile)?;
-    let inputs = RenderInputs {
-        image: args.image.as_deref(),
-        ..RenderInputs::default()
+fn against_tree(args: &DiffArgs, out: &std::path::Path) -> ExitCode {
+    let profile = match args.profile.load_or_report() {
+        Ok(profile) => profile,
+        Err(status) => return status,
     };
+    let given = match args.inputs.given(args.contracts.len()) {
+        Ok(given) => given,
+        Err(message) => {
+            eprintln!("zave: {message}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    let mut job = args.tree.job(
+        out,
+        &args.contracts,
+        &profile,
+        &given,
+        Access::Check,
+        Format::Human,
+    );
+    job.unified = true;
+    let (_, outcome) = match tree_run::run(&job, &indicatif::ProgressBar::hidden()) {
+        Ok(found) => found,
+        Err(status) => return status,
+    };
+    if outcome.differences.is_empty() {
+        return ExitCode::SUCCESS;
+    }
+    let text: String = outcome
+        .differences
+        .iter()
+        .zip(&outcome.unified)
+        .map(|(difference, unified)| match difference.change {
+            Change::Leftover => format!("{difference}\n"),
+            _ => unified.clone(),
+        })
+        .collect();
+    crate::print(&text);
+    ExitCode::FAILURE
+}
+
+fn between_profiles(args: &DiffArgs) -> Result<String, String> {
+    let [contract] = args.contracts.as_slice() else {
+        return Err("zave: --to-profile compares one contract; name one\n".to_owned());
+    };
+    let input = input::read(contract).map_err(|e| format!("zave: {e}\n"))?;
+    let from = load(&args.profile)?;
+    let given = args.inputs.given(1).map_err(|e| format!("zave: {e}\n"))?;
     let source = String::from_utf8_lossy(&input.bytes).into_owned();
     let render = |profile: &Profile| {
+        let inputs = RenderInputs {
+            image: given.sole_image.as_deref(),
+            version: given.sole_version.as_deref(),
+            bundle: given.bundle.as_deref(),
+            strict: given.strict,
+        };
         zave::render(&input.bytes, profile, inputs)
             .map(|rendered| rendered.files)
             .map_err(|d| d.to_text(&input.name, Some(&source), zave::TextStyle::Plain))
     };
     let before = render(&from)?;
-    if let Some(out) = &args.out {
-        let on_disk: Vec<(String, String)> = before
-            .iter()
-            .map(|file| {
-                let text = std::fs::read_to_string(out.join(&file.path)).unwrap_or_default();
-                (file.path.clone(), text)
-            })
-            .collect();
-        let mut text = String::new();
-        for (file, (path, disk)) in before.iter().zip(on_disk) {
-            text.push_str(&zave::diff::unified(
-                &disk,
-                &file.content,
-                &format!("disk/{path}"),
-                &format!("render/{path}"),
-            ));
-        }
-        return Ok(text);
-    }
-    let to_name = args.to_profile.as_deref().unwrap_or_default();
     let to = load(&ProfileArg {
-        profile: to_name.to_owned(),
+        profile: args.to_profile.clone().unwrap_or_default(),
         profile_file: None,
     })?;
     let after = render(&to)?;

@@ -14,8 +14,8 @@ use zave::scaffold::{
 use zave::{CheckedContract, TextStyle, ValidateOptions};
 
 use crate::profile_arg::ProfileArg;
-use crate::tree::Tree;
 use crate::{EXIT_USAGE, prompt};
+use zave_tree::Folder as Tree;
 
 /// The most bytes read of a file already in the repository.
 pub const READ_LIMIT: u64 = zave::document::MAX_INPUT_BYTES as u64 + 1;
@@ -125,7 +125,7 @@ fn new_contract(
     Ok((checked, Some(source)))
 }
 
-fn usage(message: &str) -> ExitCode {
+fn usage(message: &dyn std::fmt::Display) -> ExitCode {
     eprintln!("zave: {message}");
     ExitCode::from(EXIT_USAGE)
 }

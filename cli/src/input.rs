@@ -3,6 +3,7 @@
 use std::fs::File;
 use std::io::Read;
 use std::path::Path;
+use std::sync::OnceLock;
 
 /// The bytes of one input and the name diagnostics show for it.
 pub struct Input {
@@ -12,21 +13,29 @@ pub struct Input {
     pub bytes: Vec<u8>,
 }
 
-/// Reads `path` (`-` for standard input), stopping just past the size the core accepts.
+/// Standard input, read once per process: a render reads its contracts more than once.
+static STDIN: OnceLock<Result<Vec<u8>, String>> = OnceLock::new();
+
+/// Reads `path` (`-` for standard input, read once however often it is named), stopping just
+/// past the size the core accepts.
 pub fn read(path: &Path) -> Result<Input, String> {
     let limit = u64::try_from(zave::document::MAX_INPUT_BYTES + 1).unwrap_or(u64::MAX);
-    let mut bytes = Vec::new();
     if path.as_os_str() == "-" {
-        std::io::stdin()
-            .lock()
-            .take(limit)
-            .read_to_end(&mut bytes)
-            .map_err(|e| format!("cannot read standard input: {e}"))?;
-        return Ok(Input {
+        let bytes = STDIN.get_or_init(|| {
+            let mut bytes = Vec::new();
+            std::io::stdin()
+                .lock()
+                .take(limit)
+                .read_to_end(&mut bytes)
+                .map(|_| bytes)
+                .map_err(|e| format!("cannot read standard input: {e}"))
+        });
+        return bytes.clone().map(|bytes| Input {
             name: "<stdin>".to_owned(),
             bytes,
         });
     }
+    let mut bytes = Vec::new();
     let name = path.display().to_string();
     let file = File::open(path).map_err(|e| format!("cannot open {name}: {e}"))?;
     if file.metadata().is_ok_and(|m| m.is_dir()) {

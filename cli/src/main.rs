@@ -5,12 +5,13 @@ mod diff;
 mod explain;
 mod init;
 mod input;
+mod inputs_arg;
 mod profile_arg;
 mod prompt;
 mod provision;
 mod render;
 mod report;
-mod tree;
+mod tree_run;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;

@@ -7,8 +7,8 @@ use clap::Args;
 use zave::RenderInputs;
 
 use crate::profile_arg::ProfileArg;
-use crate::tree::Tree;
 use crate::{EXIT_USAGE, input};
+use zave_tree::Folder as Tree;
 
 /// Arguments of `zave provision-script`.
 #[derive(Debug, Args)]

@@ -6,20 +6,23 @@ use std::collections::BTreeSet;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
-use zave::manifest::{applications_dir, platform_dir, tenant_folders, workload_dir};
-use zave::{Profile, RenderInputs, Rendered, RenderedFile};
+use zave::tree::{Change, Difference, Recorded};
+use zave::{Profile, ValidateOptions};
+use zave_tree::{Access, Given};
 
+use crate::inputs_arg::InputArgs;
 use crate::profile_arg::ProfileArg;
 use crate::report::{self, FileResult, Format};
-use crate::tree::{Difference, Tree};
+use crate::tree_run::{self, TreeJob};
 use crate::{EXIT_USAGE, input};
 
 /// How many contracts are rendered at once, between two writes of output.
-const CHUNK: usize = 256;
+pub const CHUNK: usize = 256;
 
 /// Arguments of `zave render`.
 #[derive(Debug, Args)]
@@ -29,60 +32,131 @@ pub struct RenderArgs {
     contracts: Vec<PathBuf>,
     #[command(flatten)]
     profile: ProfileArg,
-    /// The image CI built (one contract only); without it, the bootstrap image (W004).
-    #[arg(long, value_name = "REF")]
-    image: Option<String>,
-    /// The version label, `sha-` and seven hex digits.
-    #[arg(long, value_name = "sha-xxxxxxx")]
-    version: Option<String>,
-    /// The platform bundle recorded on every object.
-    #[arg(long, value_name = "NAME")]
-    bundle: Option<String>,
-    /// The GitOps repository root to write into; without it, objects go to standard output.
-    #[arg(long, value_name = "DIR")]
-    out: Option<PathBuf>,
+    #[command(flatten)]
+    inputs: InputArgs,
+    #[command(flatten)]
+    tree: TreeArgs,
     /// Write nothing; exit 1 and list the files that differ when the tree in --out is not what
     /// the contracts produce.
     #[arg(long, requires = "out")]
     check: bool,
-    /// Treat warnings (defaults zave applied) as errors.
-    #[arg(long)]
-    strict: bool,
     /// How findings are reported (on standard error).
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
 }
 
+/// The flags of a run over the tree on disk, shared by `render` and `diff`.
+#[derive(Debug, Clone, Args)]
+pub struct TreeArgs {
+    /// The GitOps repository root; without it, objects go to standard output.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Also take out every zave tenant in --out that no contract of this run names (only files
+    /// with zave's header; anything else there is refused).
+    #[arg(long, requires = "out")]
+    pub prune: bool,
+    /// How long to wait for another zave run on the same --out, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 300)]
+    pub wait: u64,
+}
+
+impl TreeArgs {
+    /// The run over `out` for `contracts`.
+    pub fn job<'a>(
+        &'a self,
+        out: &'a std::path::Path,
+        contracts: &'a [PathBuf],
+        profile: &'a Profile,
+        given: &'a Given,
+        access: Access,
+        format: Format,
+    ) -> TreeJob<'a> {
+        TreeJob {
+            contracts,
+            profile,
+            given,
+            out,
+            access,
+            prune: self.prune,
+            unified: false,
+            format,
+            wait: Duration::from_secs(self.wait),
+        }
+    }
+}
+
 /// Runs `zave render`.
 pub fn run(args: &RenderArgs) -> ExitCode {
-    if args.image.is_some() && args.contracts.len() > 1 {
-        eprintln!("zave: --image names the image of one contract; render one contract with it");
-        return ExitCode::from(EXIT_USAGE);
-    }
     let profile = match args.profile.load_or_report() {
         Ok(profile) => profile,
         Err(status) => return status,
     };
-    let inputs = RenderInputs {
-        image: args.image.as_deref(),
-        version: args.version.as_deref(),
-        bundle: args.bundle.as_deref(),
-        strict: args.strict,
-    };
-    let progress = progress_bar(args.contracts.len() * 2);
-    let names = match check_all(args, &profile, inputs, &progress) {
-        Ok(names) => names,
-        Err(code) => {
-            progress.finish_and_clear();
-            return code;
+    let given = match args.inputs.given(args.contracts.len()) {
+        Ok(given) => given,
+        Err(message) => {
+            eprintln!("zave: {message}");
+            return ExitCode::from(EXIT_USAGE);
         }
     };
-    let outcome = match &args.out {
-        None => print_stream(args, &profile, inputs, &progress),
-        Some(out) => write_tree(args, out, &profile, inputs, &names, &progress),
+    let Some(out) = &args.tree.out else {
+        let progress = progress_bar(args.contracts.len() * 2);
+        let status = match check_all(args, &profile, &given, &progress) {
+            Ok(()) => print_stream(args, &profile, &given, &progress),
+            Err(status) => status,
+        };
+        progress.finish_and_clear();
+        return status;
     };
+    let access = if args.check {
+        Access::Check
+    } else {
+        Access::Write
+    };
+    let job = args
+        .tree
+        .job(out, &args.contracts, &profile, &given, access, args.format);
+    let progress = progress_bar(args.contracts.len());
+    progress.set_message(if args.check { "comparing" } else { "rendering" });
+    let outcome = tree_run::run(&job, &progress);
     progress.finish_and_clear();
-    outcome
+    let (rendered, outcome) = match outcome {
+        Ok(found) => found,
+        Err(status) => return status,
+    };
+    let shown = out.display();
+    let differences = &outcome.differences;
+    if args.check {
+        if differences.is_empty() {
+            eprintln!("zave: {shown} is up to date ({} tenants)", outcome.tenants);
+            return ExitCode::SUCCESS;
+        }
+        crate::print(&listing(differences));
+        eprintln!(
+            "zave: {} files in {shown} differ from what the contracts produce",
+            differences.len()
+        );
+        return ExitCode::FAILURE;
+    }
+    let count = |change: Change| differences.iter().filter(|d| d.change == change).count();
+    let untold: Vec<Difference> = differences
+        .iter()
+        .filter(|d| matches!(d.change, Change::Removed | Change::Leftover))
+        .cloned()
+        .collect();
+    eprint!("{}", listing(&untold).replace("leftover:", "cleared: "));
+    eprintln!(
+        "zave: rendered {rendered} tenants into {shown}: {} files added, {} changed, {} removed; {} tenants in the tree",
+        count(Change::Added),
+        count(Change::Changed),
+        count(Change::Removed),
+        outcome.tenants
+    );
+    ExitCode::SUCCESS
+}
+
+/// One line per difference.
+pub fn listing(differences: &[Difference]) -> String {
+    differences.iter().map(|d| format!("{d}\n")).collect()
 }
 
 fn progress_bar(steps: usize) -> ProgressBar {
@@ -98,7 +172,7 @@ fn progress_bar(steps: usize) -> ProgressBar {
 
 /// Maps `f` over a chunk of contract paths, in parallel when there are several, so rendering
 /// one contract does not start a thread pool.
-fn map_chunk<T, F>(chunk: &[PathBuf], f: F) -> Vec<T>
+pub fn map_chunk<T, F>(chunk: &[PathBuf], f: F) -> Vec<T>
 where
     T: Send,
     F: Fn(&PathBuf) -> T + Sync + Send,
@@ -110,25 +184,31 @@ where
     }
 }
 
-/// Renders one contract file: the input and its outcome, or an I/O error.
-fn render_one(
-    path: &std::path::Path,
-    profile: &Profile,
-    inputs: RenderInputs<'_>,
-) -> Result<(input::Input, Result<Rendered, zave::Diagnostics>), String> {
-    let input = input::read(path)?;
-    let outcome = zave::render(&input.bytes, profile, inputs);
-    Ok((input, outcome))
+/// Checks one contract under the profile with the inputs given for it, without building an
+/// object.
+fn plan_one<'p>(
+    bytes: &[u8],
+    profile: &'p Profile,
+    given: &Given,
+) -> Result<zave::Plan<'p>, zave::Diagnostics> {
+    let options = ValidateOptions {
+        strict: given.strict,
+        profile: Some(profile),
+    };
+    let checked = zave::validate(bytes, options)?;
+    let recorded = Recorded::default();
+    let inputs = given.inputs(&checked.name, &recorded);
+    zave::plan_checked(checked, profile, inputs)
 }
 
-/// Pass 1: plans every contract (checks it without building objects), reports findings in input order, and returns the tenant
-/// names; fails (writing nothing) when any contract has an error or two share a name.
+/// Pass 1 without `--out`: plans every contract, reports findings in input order; fails
+/// (printing nothing) when any contract has an error or two share a name.
 fn check_all(
     args: &RenderArgs,
     profile: &Profile,
-    inputs: RenderInputs<'_>,
+    given: &Given,
     progress: &ProgressBar,
-) -> Result<BTreeSet<String>, ExitCode> {
+) -> Result<(), ExitCode> {
     progress.set_message("checking");
     let mut names = BTreeSet::new();
     let mut results = Vec::new();
@@ -138,7 +218,7 @@ fn check_all(
     for chunk in args.contracts.chunks(CHUNK) {
         let planned: Vec<_> = map_chunk(chunk, |path| {
             let outcome = input::read(path).map(|input| {
-                let plan = zave::plan(&input.bytes, profile, inputs).map(|plan| {
+                let plan = plan_one(&input.bytes, profile, given).map(|plan| {
                     (
                         plan.name().to_owned(),
                         plan.hash().to_string(),
@@ -194,26 +274,28 @@ fn check_all(
         }
         return Err(ExitCode::FAILURE);
     }
-    Ok(names)
+    Ok(())
 }
 
 /// Pass 2 without `--out`: every object as one YAML stream, in input order.
 fn print_stream(
     args: &RenderArgs,
     profile: &Profile,
-    inputs: RenderInputs<'_>,
+    given: &Given,
     progress: &ProgressBar,
 ) -> ExitCode {
     progress.set_message("rendering");
     let mut stdout = std::io::stdout().lock();
     for chunk in args.contracts.chunks(CHUNK) {
         let streams: Vec<String> = map_chunk(chunk, |path| {
-            let outcome = render_one(path, profile, inputs);
+            let outcome = input::read(path)
+                .ok()
+                .and_then(|input| plan_one(&input.bytes, profile, given).ok())
+                .and_then(|plan| plan.render().ok());
             progress.inc(1);
-            match outcome {
-                Ok((_, Ok(rendered))) => zave::to_stream(&rendered.files),
-                _ => String::new(),
-            }
+            outcome
+                .map(|rendered| zave::to_stream(&rendered.files))
+                .unwrap_or_default()
         });
         for stream in streams {
             if let Err(error) = stdout.write_all(stream.as_bytes()) {
@@ -226,140 +308,4 @@ fn print_stream(
         }
     }
     ExitCode::SUCCESS
-}
-
-/// Pass 2 with `--out`: writes (or, with `--check`, compares) every tenant's files, the index
-/// kustomizations, and prunes (or reports) files zave generated that are no longer produced.
-fn write_tree(
-    args: &RenderArgs,
-    out: &std::path::Path,
-    profile: &Profile,
-    inputs: RenderInputs<'_>,
-    names: &BTreeSet<String>,
-    progress: &ProgressBar,
-) -> ExitCode {
-    progress.set_message(if args.check { "comparing" } else { "writing" });
-    let tree = match Tree::open(out, !args.check) {
-        Ok(tree) => tree,
-        Err(message) => {
-            eprintln!("zave: {message}");
-            return ExitCode::from(EXIT_USAGE);
-        }
-    };
-    let prefix = profile.spec.gitops.path_prefix.as_str();
-    let mut differences = Vec::new();
-    for chunk in args.contracts.chunks(CHUNK) {
-        let outcomes: Vec<Result<Vec<Difference>, String>> = map_chunk(chunk, |path| {
-            let outcome = render_one(path, profile, inputs);
-            progress.inc(1);
-            match outcome? {
-                (_, Ok(rendered)) => sync_tenant(&tree, &rendered, prefix, args.check),
-                (input, Err(_)) => Err(format!("{} changed while rendering", input.name)),
-            }
-        });
-        for outcome in outcomes {
-            match outcome {
-                Ok(found) => differences.extend(found),
-                Err(message) => {
-                    eprintln!("zave: {message}");
-                    return ExitCode::from(EXIT_USAGE);
-                }
-            }
-        }
-    }
-    let names: Vec<String> = names.iter().cloned().collect();
-    match sync_index(&tree, &names, prefix, args.check) {
-        Ok(found) => differences.extend(found),
-        Err(message) => {
-            eprintln!("zave: {message}");
-            return ExitCode::from(EXIT_USAGE);
-        }
-    }
-    differences.sort();
-    if args.check {
-        if differences.is_empty() {
-            eprintln!(
-                "zave: {} is up to date ({} tenants)",
-                out.display(),
-                names.len()
-            );
-            return ExitCode::SUCCESS;
-        }
-        let listing: String = differences.iter().map(|d| format!("{d}\n")).collect();
-        crate::print(&listing);
-        eprintln!(
-            "zave: {} files in {} differ from what the contracts produce",
-            differences.len(),
-            out.display()
-        );
-        return ExitCode::FAILURE;
-    }
-    eprintln!(
-        "zave: rendered {} tenants into {}",
-        names.len(),
-        out.display()
-    );
-    ExitCode::SUCCESS
-}
-
-/// Writes (or compares) one tenant's files and prunes (or reports) its stale generated files.
-fn sync_tenant(
-    tree: &Tree,
-    rendered: &Rendered,
-    prefix: &str,
-    check: bool,
-) -> Result<Vec<Difference>, String> {
-    let keep: BTreeSet<String> = rendered.files.iter().map(|f| f.path.clone()).collect();
-    let mut stale = tree.stale_in(&platform_dir(prefix, &rendered.name), &keep)?;
-    stale.extend(tree.stale_in(&workload_dir(prefix, &rendered.name), &keep)?);
-    sync(tree, &rendered.files, stale, check)
-}
-
-/// Writes (or compares) the index kustomizations and prunes tenants no contract produces.
-fn sync_index(
-    tree: &Tree,
-    names: &[String],
-    prefix: &str,
-    check: bool,
-) -> Result<Vec<Difference>, String> {
-    let files = zave::index_files(names, prefix).map_err(|e| e.to_string())?;
-    let known: BTreeSet<&str> = names.iter().map(String::as_str).collect();
-    let mut stale = Vec::new();
-    let nothing = BTreeSet::new();
-    let [platform_tenants, workloads] = tenant_folders(prefix);
-    for folder in tree.folders_in(&platform_tenants)? {
-        if !known.contains(folder.as_str()) {
-            stale.extend(tree.stale_in(&platform_dir(prefix, &folder), &nothing)?);
-        }
-    }
-    for folder in tree.folders_in(&workloads)? {
-        if !known.contains(folder.as_str()) {
-            stale.extend(tree.stale_in(&workload_dir(prefix, &folder), &nothing)?);
-        }
-    }
-    let mut applications: BTreeSet<String> = names
-        .iter()
-        .map(|name| format!("{}/{name}.yaml", applications_dir(prefix)))
-        .collect();
-    applications.extend(files.iter().map(|f| f.path.clone()));
-    stale.extend(tree.stale_in(&applications_dir(prefix), &applications)?);
-    sync(tree, &files, stale, check)
-}
-
-fn sync(
-    tree: &Tree,
-    files: &[RenderedFile],
-    stale: Vec<String>,
-    check: bool,
-) -> Result<Vec<Difference>, String> {
-    if check {
-        let mut differences = tree.compare(files)?;
-        differences.extend(stale.into_iter().map(Difference::Removed));
-        return Ok(differences);
-    }
-    tree.write(files)?;
-    for path in &stale {
-        tree.remove(path)?;
-    }
-    Ok(Vec::new())
 }

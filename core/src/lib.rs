@@ -19,6 +19,7 @@ pub mod render;
 pub mod scaffold;
 pub mod schema;
 mod suggest;
+pub mod tree;
 pub mod yaml;
 
 pub use contract::{
@@ -27,7 +28,9 @@ pub use contract::{
 pub use diagnostic::{Code, Diagnostic, Diagnostics, Severity, TextStyle};
 pub use manifest::{FileKind, RenderedFile, index_files, to_stream};
 pub use profile::Profile;
-pub use render::{Plan, RenderInputs, Rendered, plan, render, render_checked, render_document};
+pub use render::{
+    Plan, RenderInputs, Rendered, plan, plan_checked, render, render_checked, render_document,
+};
 
 /// The version of zave, as recorded in `zave.io/generator-version`.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

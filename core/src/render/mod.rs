@@ -180,8 +180,8 @@ impl Plan<'_> {
     }
 }
 
-/// Checks CI's inputs for a contract validated against `profile`.
-fn plan_checked<'p>(
+/// Checks CI's inputs for a contract validated against this same `profile`.
+pub fn plan_checked<'p>(
     mut checked: CheckedContract,
     profile: &'p Profile,
     inputs: RenderInputs<'_>,

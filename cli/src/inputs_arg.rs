@@ -1,0 +1,67 @@
+//! CI's inputs on the command line: `--image` and `--version` (for one contract, or per
+//! tenant as `NAME=VALUE`), `--bundle` and `--strict`, shared by `render` and `diff`.
+
+use clap::Args;
+use zave_tree::Given;
+
+/// The flags that give a render CI's inputs.
+#[derive(Debug, Clone, Args)]
+pub struct InputArgs {
+    /// The image CI built: `REF` with one contract, or `NAME=REF` per tenant (repeatable).
+    /// A tenant without one keeps the image its tree records, else the bootstrap image (W004).
+    #[arg(long = "image", value_name = "[NAME=]REF")]
+    pub images: Vec<String>,
+    /// The version label, `sha-` and seven hex digits: `VALUE`, or `NAME=VALUE` per tenant.
+    #[arg(long = "version", value_name = "[NAME=]sha-xxxxxxx")]
+    pub versions: Vec<String>,
+    /// The platform bundle recorded on every object.
+    #[arg(long, value_name = "NAME")]
+    pub bundle: Option<String>,
+    /// Treat warnings (defaults zave applied) as errors.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+impl InputArgs {
+    /// The inputs for a run of `contracts` contracts; a value without `NAME=` needs exactly
+    /// one contract.
+    pub fn given(&self, contracts: usize) -> Result<Given, String> {
+        let mut given = Given {
+            bundle: self.bundle.clone(),
+            strict: self.strict,
+            ..Given::default()
+        };
+        for (flag, values, by_name, sole) in [
+            (
+                "--image",
+                &self.images,
+                &mut given.images,
+                &mut given.sole_image,
+            ),
+            (
+                "--version",
+                &self.versions,
+                &mut given.versions,
+                &mut given.sole_version,
+            ),
+        ] {
+            for value in values {
+                match value.split_once('=') {
+                    Some((name, value)) => {
+                        if by_name.insert(name.to_owned(), value.to_owned()).is_some() {
+                            return Err(format!("{flag} names \"{name}\" twice"));
+                        }
+                    }
+                    None if contracts == 1 && sole.is_none() => *sole = Some(value.clone()),
+                    None => {
+                        return Err(format!(
+                            "{flag} {value} does not say which tenant it is for: write \
+                             {flag} NAME={value} when rendering several contracts"
+                        ));
+                    }
+                }
+            }
+        }
+        Ok(given)
+    }
+}

@@ -1,0 +1,208 @@
+//! The GitOps tree as data: where a tenant lives, what the tree records of CI's inputs, which
+//! tenants the index lists, and the one rule and report of how a tree on disk differs.
+
+use std::collections::BTreeSet;
+
+use crate::document::{self, Path, Value};
+use crate::manifest::{RenderedFile, applications_dir, index_files, platform_dir, workload_dir};
+use crate::render::Rendered;
+use crate::yaml::EmitError;
+
+/// The three places of one tenant in the tree: two folders and the Application file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TenantPlaces {
+    /// `platform/tenants/<name>`: the tenant boundary (Flux).
+    pub platform: String,
+    /// `tenants/<name>`: the workload (Argo CD).
+    pub workload: String,
+    /// `platform/argocd/applications/<name>.yaml`.
+    pub application: String,
+}
+
+impl TenantPlaces {
+    /// Where tenant `name` lives under the profile's path `prefix`.
+    pub fn of(prefix: &str, name: &str) -> TenantPlaces {
+        TenantPlaces {
+            platform: platform_dir(prefix, name),
+            workload: workload_dir(prefix, name),
+            application: format!("{}/{name}.yaml", applications_dir(prefix)),
+        }
+    }
+
+    /// The generated Deployment, where the tree records the image and version CI gave.
+    pub fn deployment(&self, name: &str) -> String {
+        format!("{}/deployment-{name}.yaml", self.workload)
+    }
+}
+
+/// The inputs CI gave a tenant's last render, as its generated Deployment records them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Recorded {
+    /// The image the workload runs; never the bootstrap image, which is no input.
+    pub image: Option<String>,
+    /// The version label.
+    pub version: Option<String>,
+}
+
+/// Reads what tenant `name`'s generated Deployment (`deployment`, the file's bytes) records:
+/// the application container's image and the pod's `app.kubernetes.io/version` label. A
+/// render without `--image` or `--version` for the tenant uses these, so re-rendering never
+/// rolls an image back to bootstrap. Anything unreadable records nothing.
+pub fn recorded_inputs(name: &str, deployment: &[u8]) -> Recorded {
+    let Ok(document) = document::load(deployment) else {
+        return Recorded::default();
+    };
+    let pod = Path::root().key("spec").key("template");
+    let text = |path: &Path| match document.at(path).map(|node| &node.value) {
+        Some(Value::String(text)) => Some(text.clone()),
+        _ => None,
+    };
+    let image = text(&pod.key("spec").key("containers").index(0).key("image"))
+        .filter(|image| !image.ends_with(&format!("/{name}:bootstrap")));
+    let version = text(
+        &pod.key("metadata")
+            .key("labels")
+            .key("app.kubernetes.io/version"),
+    );
+    Recorded { image, version }
+}
+
+/// The zave tenants a tree holds after a run: those already there and those rendered, less
+/// (with `prune`) every one the run did not render.
+pub fn tenants_after(
+    on_disk: &BTreeSet<String>,
+    rendered: &BTreeSet<String>,
+    prune: bool,
+) -> BTreeSet<String> {
+    if prune {
+        rendered.clone()
+    } else {
+        on_disk.union(rendered).cloned().collect()
+    }
+}
+
+/// The whole tree that rendering `tenants` writes into an empty folder: each tenant's files,
+/// then the index kustomizations. What the CLI, Python and the previewer's download write.
+pub fn fresh_tree(tenants: &[Rendered], prefix: &str) -> Result<Vec<RenderedFile>, EmitError> {
+    let names: BTreeSet<String> = tenants.iter().map(|t| t.name.clone()).collect();
+    let names: Vec<String> = names.into_iter().collect();
+    let mut files: Vec<RenderedFile> = tenants.iter().flat_map(|t| t.files.clone()).collect();
+    files.extend(index_files(&names, prefix)?);
+    Ok(files)
+}
+
+/// How one path of the tree on disk differs from what the contracts produce.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Change {
+    /// The file is produced and missing on disk.
+    Added,
+    /// The file on disk has other bytes.
+    Changed,
+    /// A file zave generated that is no longer produced (a tenant pruned).
+    Removed,
+    /// What an interrupted run left behind: a staging folder, a temporary file, a journal.
+    Leftover,
+}
+
+impl Change {
+    /// The word the reports use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Change::Added => "added",
+            Change::Changed => "changed",
+            Change::Removed => "removed",
+            Change::Leftover => "leftover",
+        }
+    }
+}
+
+/// One difference between the tree on disk and the tree the contracts produce.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Difference {
+    /// The tree path.
+    pub path: String,
+    /// How it differs.
+    pub change: Change,
+}
+
+impl std::fmt::Display for Difference {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{:<10}{}",
+            format!("{}:", self.change.as_str()),
+            self.path
+        )
+    }
+}
+
+/// The one rule for "differs": a file differs when it is missing or its bytes are not
+/// exactly the rendered ones.
+pub fn compare(desired: &str, on_disk: Option<&[u8]>) -> Option<Change> {
+    match on_disk {
+        None => Some(Change::Added),
+        Some(bytes) if bytes == desired.as_bytes() => None,
+        Some(_) => Some(Change::Changed),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn deployment(image: &str, version: Option<&str>) -> String {
+        let label = version
+            .map(|v| format!("        app.kubernetes.io/version: {v}\n"))
+            .unwrap_or_default();
+        format!(
+            "# Generated by zave 0.1.0 (x). Do not edit: change the contract and render again.\n\
+             apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    metadata:\n      labels:\n\
+             {label}        zave.io/workload: web\n    spec:\n      containers:\n      - image: {image}\n        name: app\n"
+        )
+    }
+
+    #[test]
+    fn the_deployment_records_the_image_and_version_ci_gave() {
+        let text = deployment("ghcr.io/acme/web@sha256:abc", Some("sha-1234567"));
+        assert_eq!(
+            recorded_inputs("web", text.as_bytes()),
+            Recorded {
+                image: Some("ghcr.io/acme/web@sha256:abc".to_owned()),
+                version: Some("sha-1234567".to_owned()),
+            }
+        );
+    }
+
+    #[test]
+    fn the_bootstrap_image_and_unreadable_files_record_nothing() {
+        let bootstrap = deployment("localhost:5001/web:bootstrap", None);
+        assert_eq!(
+            recorded_inputs("web", bootstrap.as_bytes()),
+            Recorded::default()
+        );
+        assert_eq!(recorded_inputs("web", b"{ not: [yaml"), Recorded::default());
+        assert_eq!(recorded_inputs("web", &[0xff, 0xfe]), Recorded::default());
+    }
+
+    #[test]
+    fn pruning_keeps_only_the_rendered_tenants() {
+        let disk = BTreeSet::from(["a".to_owned(), "b".to_owned()]);
+        let run = BTreeSet::from(["b".to_owned(), "c".to_owned()]);
+        let all: Vec<_> = tenants_after(&disk, &run, false).into_iter().collect();
+        assert_eq!(all, ["a", "b", "c"]);
+        let pruned: Vec<_> = tenants_after(&disk, &run, true).into_iter().collect();
+        assert_eq!(pruned, ["b", "c"]);
+    }
+
+    #[test]
+    fn one_rule_decides_what_differs() {
+        assert_eq!(compare("x\n", None), Some(Change::Added));
+        assert_eq!(compare("x\n", Some(b"x\n")), None);
+        assert_eq!(compare("x\n", Some(b"x")), Some(Change::Changed));
+        let line = Difference {
+            path: "a/b.yaml".to_owned(),
+            change: Change::Leftover,
+        };
+        assert_eq!(line.to_string(), "leftover: a/b.yaml");
+    }
+}

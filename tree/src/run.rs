@@ -1,0 +1,685 @@
+//! One run over the tree: each rendered tenant compared with its places (and, when writing,
+//! staged beside them), then the index, pruning and the journaled swap, all decided by the one
+//! rule of the core (`zave::tree::compare`).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::{Mutex, OnceLock, PoisonError};
+
+use zave::manifest::{RenderedFile, applications_dir, index_files, is_generated, tenant_folders};
+use zave::tree::{
+    Change, Difference, Recorded, TenantPlaces, compare, recorded_inputs, tenants_after,
+};
+use zave::{CheckedContract, Diagnostics, Profile, RenderInputs, Rendered};
+
+use crate::TreeError;
+use crate::dir::{Dir, Kind};
+use crate::journal::{self, Step};
+use crate::names::{JOURNAL, Names, Purpose, is_scratch};
+use crate::root::{Access, Tree};
+
+/// The largest file zave reads back from the tree; a longer one is simply "changed".
+const READ_LIMIT: u64 = 16 << 20;
+
+/// What CI gives a run beyond the contracts: images and versions by tenant name (a tenant
+/// without one keeps what the tree records), the bundle, and strictness.
+#[derive(Debug, Clone, Default)]
+pub struct Given {
+    /// Image references by tenant name.
+    pub images: BTreeMap<String, String>,
+    /// Version labels by tenant name.
+    pub versions: BTreeMap<String, String>,
+    /// The image of a run's only contract, given without its name.
+    pub sole_image: Option<String>,
+    /// The version of a run's only contract, given without its name.
+    pub sole_version: Option<String>,
+    /// The platform bundle.
+    pub bundle: Option<String>,
+    /// Warnings are errors.
+    pub strict: bool,
+}
+
+impl Given {
+    /// The image given for tenant `name`.
+    pub fn image(&self, name: &str) -> Option<&str> {
+        self.images
+            .get(name)
+            .or(self.sole_image.as_ref())
+            .map(String::as_str)
+    }
+
+    /// The version given for tenant `name`.
+    pub fn version(&self, name: &str) -> Option<&str> {
+        self.versions
+            .get(name)
+            .or(self.sole_version.as_ref())
+            .map(String::as_str)
+    }
+
+    /// The render inputs of tenant `name`: what is given for it, else what the tree records.
+    pub fn inputs<'a>(&'a self, name: &str, recorded: &'a Recorded) -> RenderInputs<'a> {
+        RenderInputs {
+            image: self.image(name).or(recorded.image.as_deref()),
+            version: self.version(name).or(recorded.version.as_deref()),
+            bundle: self.bundle.as_deref(),
+            strict: self.strict,
+        }
+    }
+}
+
+/// Why one tenant of a run failed.
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    /// The contract (with the inputs the tree records) does not render.
+    #[error("the contract does not render")]
+    Contract(Diagnostics),
+    /// The tree refused.
+    #[error(transparent)]
+    Tree(#[from] TreeError),
+}
+
+/// What a run found, or did: every difference, sorted by path, and the tenants after it.
+#[derive(Debug, Clone, Default)]
+pub struct Outcome {
+    /// Each path that differs (checking) or was changed (writing), with how.
+    pub differences: Vec<Difference>,
+    /// With [`Run::with_unified_diffs`], the unified diff of each difference, in step.
+    pub unified: Vec<String>,
+    /// How many zave tenants the tree holds after the run.
+    pub tenants: usize,
+}
+
+/// One of the three folders that hold tenants.
+#[derive(Debug)]
+struct Slot {
+    /// Its tree path.
+    path: String,
+    /// Opened once it exists (a run that writes makes it when it first stages into it).
+    dir: OnceLock<Dir>,
+}
+
+/// Something staged beside its place, waiting to be swapped in.
+#[derive(Debug)]
+struct Staged {
+    slot: SlotId,
+    live: String,
+    new: String,
+    folder: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SlotId {
+    Platform,
+    Workload,
+    Applications,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    tenants: BTreeSet<String>,
+    staged: Vec<Staged>,
+    differences: Vec<(Difference, String)>,
+    finished: bool,
+}
+
+/// A run over an opened tree: [`Run::sync`] each tenant (from any thread), then
+/// [`Run::finish`]. Dropped unfinished, it removes what it staged: nothing in the tree moved.
+#[derive(Debug)]
+pub struct Run<'t> {
+    tree: &'t Tree,
+    prefix: String,
+    slots: [Slot; 3],
+    names: Names,
+    unified: bool,
+    state: Mutex<State>,
+    /// Folders this run made, by tree path, in the order it made them.
+    created: Mutex<Vec<String>>,
+}
+
+impl<'t> Run<'t> {
+    /// Starts a run under the profile's path `prefix`. Writing, it first finishes what an
+    /// interrupted run's journal lists and clears what such a run left; checking, it reports
+    /// those as leftovers.
+    pub fn begin(tree: &'t Tree, prefix: &str) -> Result<Run<'t>, TreeError> {
+        let write = tree.access() == Access::Write;
+        let [platform, workload] = tenant_folders(prefix);
+        let mut leftovers = Vec::new();
+        if let Some(root) = tree.root() {
+            if journal::exists(root)? {
+                leftovers.push(JOURNAL.to_owned());
+                if write {
+                    journal::replay(root)?;
+                }
+            }
+        }
+        let mut slots = Vec::with_capacity(3);
+        for path in [platform, workload, applications_dir(prefix)] {
+            let dir = OnceLock::new();
+            if let Some(found) = tree
+                .root()
+                .map(|root| root.open_path(&path, None))
+                .transpose()?
+                .flatten()
+            {
+                let _ = dir.set(found);
+            }
+            slots.push(Slot { path, dir });
+        }
+        let Ok(slots) = <[Slot; 3]>::try_from(slots) else {
+            unreachable!("three slots were made");
+        };
+        let scratch_in = tree
+            .root()
+            .into_iter()
+            .chain(slots.iter().filter_map(|s| s.dir.get()));
+        for dir in scratch_in {
+            for (name, kind) in dir.entries()? {
+                if !is_scratch(&name) {
+                    continue;
+                }
+                leftovers.push(dir.child_path(&name));
+                if write {
+                    match kind {
+                        Kind::Folder => dir.remove_flat_folder(&name)?,
+                        _ => dir.remove_file(&name)?,
+                    }
+                }
+            }
+        }
+        let state = State {
+            differences: leftovers
+                .into_iter()
+                .map(|path| {
+                    let difference = Difference {
+                        path,
+                        change: Change::Leftover,
+                    };
+                    (difference, String::new())
+                })
+                .collect(),
+            ..State::default()
+        };
+        Ok(Run {
+            tree,
+            prefix: prefix.to_owned(),
+            slots,
+            names: Names::new()?,
+            unified: false,
+            state: Mutex::new(state),
+            created: Mutex::default(),
+        })
+    }
+
+    /// Also keeps a unified diff of every difference (for `zave diff --out`).
+    pub fn with_unified_diffs(mut self) -> Run<'t> {
+        self.unified = true;
+        self
+    }
+
+    fn slot(&self, id: SlotId) -> &Slot {
+        &self.slots[id as usize]
+    }
+
+    /// The slot's folder, when it exists.
+    fn dir(&self, id: SlotId) -> Option<&Dir> {
+        self.slot(id).dir.get()
+    }
+
+    /// The slot's folder, made (and remembered as made) when missing.
+    fn writable(&self, id: SlotId) -> Result<&Dir, TreeError> {
+        let slot = self.slot(id);
+        if let Some(dir) = slot.dir.get() {
+            return Ok(dir);
+        }
+        let Some(root) = self.tree.root() else {
+            return Err(TreeError::NotAFolder(slot.path.clone()));
+        };
+        let mut created = self.created.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(dir) = slot.dir.get() {
+            return Ok(dir);
+        }
+        let made = root.open_path(&slot.path, Some(&mut created))?;
+        if let Some(made) = made {
+            let _ = slot.dir.set(made);
+        }
+        slot.dir
+            .get()
+            .ok_or_else(|| TreeError::NotAFolder(slot.path.clone()))
+    }
+
+    fn state(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// What the tree records of CI's inputs for tenant `name` (see
+    /// [`zave::tree::recorded_inputs`]); nothing when it has no Deployment for it.
+    pub fn recorded(&self, name: &str) -> Recorded {
+        let deployment = format!("deployment-{name}.yaml");
+        self.dir(SlotId::Workload)
+            .and_then(|dir| dir.open_folder(name).ok().flatten())
+            .and_then(|folder| folder.read(&deployment, READ_LIMIT).ok().flatten())
+            .map(|bytes| recorded_inputs(name, &bytes))
+            .unwrap_or_default()
+    }
+
+    /// Renders a checked contract with CI's inputs (what `given` names for it, else what the
+    /// tree records), compares it with the tree and, writing, stages it. Fails on a second
+    /// contract of the same name, on a contract the recorded inputs do not fit, and on
+    /// anything in its places that zave may not replace.
+    pub fn sync(
+        &self,
+        checked: CheckedContract,
+        profile: &Profile,
+        given: &Given,
+    ) -> Result<Rendered, SyncError> {
+        let name = checked.name.clone();
+        if !self.state().tenants.insert(name.clone()) {
+            return Err(TreeError::Duplicate(name).into());
+        }
+        let recorded = if given.image(&name).is_none() || given.version(&name).is_none() {
+            self.recorded(&name)
+        } else {
+            Recorded::default()
+        };
+        let inputs = given.inputs(&name, &recorded);
+        let rendered =
+            zave::render_checked(checked, profile, inputs).map_err(SyncError::Contract)?;
+        self.tenant(&rendered)?;
+        Ok(rendered)
+    }
+
+    /// Compares one rendered tenant with its three places and stages what differs.
+    fn tenant(&self, rendered: &Rendered) -> Result<(), TreeError> {
+        let name = rendered.name.as_str();
+        let places = TenantPlaces::of(&self.prefix, name);
+        let in_folder = |folder: &str| -> Vec<&RenderedFile> {
+            rendered
+                .files
+                .iter()
+                .filter(|file| {
+                    file.path
+                        .strip_prefix(folder)
+                        .is_some_and(|rest| rest.starts_with('/'))
+                })
+                .collect()
+        };
+        let application: Vec<&RenderedFile> = rendered
+            .files
+            .iter()
+            .filter(|file| file.path == places.application)
+            .collect();
+        let parts = [
+            (
+                SlotId::Platform,
+                name.to_owned(),
+                in_folder(&places.platform),
+                true,
+            ),
+            (
+                SlotId::Workload,
+                name.to_owned(),
+                in_folder(&places.workload),
+                true,
+            ),
+            (
+                SlotId::Applications,
+                format!("{name}.yaml"),
+                application,
+                false,
+            ),
+        ];
+        for (slot, live, files, folder) in parts {
+            if files.is_empty() {
+                continue;
+            }
+            let differs = if folder {
+                self.compare_folder(slot, &live, &files)?
+            } else {
+                self.compare_file(slot, &live, files[0])?
+            };
+            if differs && self.tree.access() == Access::Write {
+                self.stage(slot, &live, &files, folder)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn record(&self, path: &str, change: Change, old: &str, new: &str) {
+        let unified = if self.unified {
+            let (from, to) = match change {
+                Change::Added => ("/dev/null".to_owned(), format!("render/{path}")),
+                Change::Removed => (format!("disk/{path}"), "/dev/null".to_owned()),
+                _ => (format!("disk/{path}"), format!("render/{path}")),
+            };
+            zave::diff::unified(old, new, &from, &to)
+        } else {
+            String::new()
+        };
+        let difference = Difference {
+            path: path.to_owned(),
+            change,
+        };
+        self.state().differences.push((difference, unified));
+    }
+
+    /// Compares `files` with the folder `live` of a slot; true when anything differs. Every
+    /// entry there must be a file of zave's.
+    fn compare_folder(
+        &self,
+        slot: SlotId,
+        live: &str,
+        files: &[&RenderedFile],
+    ) -> Result<bool, TreeError> {
+        let on_disk = match self.dir(slot) {
+            Some(dir) => owned_files(dir, live)?,
+            None => BTreeMap::new(),
+        };
+        let mut differs = false;
+        let desired: BTreeSet<&str> = files.iter().map(|file| file.path.as_str()).collect();
+        for file in files {
+            let bytes = on_disk.get(&file.path).map(Vec::as_slice);
+            if let Some(change) = compare(&file.content, bytes) {
+                let old = bytes.map(String::from_utf8_lossy).unwrap_or_default();
+                self.record(&file.path, change, &old, &file.content);
+                differs = true;
+            }
+        }
+        for (path, bytes) in &on_disk {
+            if !desired.contains(path.as_str()) {
+                self.record(path, Change::Removed, &String::from_utf8_lossy(bytes), "");
+                differs = true;
+            }
+        }
+        Ok(differs)
+    }
+
+    /// Compares `file` with the file `live` of a slot, which must be zave's if it exists.
+    fn compare_file(
+        &self,
+        slot: SlotId,
+        live: &str,
+        file: &RenderedFile,
+    ) -> Result<bool, TreeError> {
+        let bytes = match self.dir(slot) {
+            Some(dir) => owned_file(dir, live)?,
+            None => None,
+        };
+        let change = compare(&file.content, bytes.as_deref());
+        if let Some(change) = change {
+            let old = bytes
+                .as_deref()
+                .map(String::from_utf8_lossy)
+                .unwrap_or_default();
+            self.record(&file.path, change, &old, &file.content);
+        }
+        Ok(change.is_some())
+    }
+
+    /// Writes `files` beside `live` under a fresh name: a folder of them, or the one file.
+    fn stage(
+        &self,
+        slot: SlotId,
+        live: &str,
+        files: &[&RenderedFile],
+        folder: bool,
+    ) -> Result<(), TreeError> {
+        let dir = self.writable(slot)?;
+        let purpose = if folder {
+            Purpose::New
+        } else {
+            Purpose::Temporary
+        };
+        let new = self.names.scratch(purpose, live);
+        // Recorded before writing, so a failure midway still removes what was begun.
+        self.state().staged.push(Staged {
+            slot,
+            live: live.to_owned(),
+            new: new.clone(),
+            folder,
+        });
+        if folder {
+            let staged = dir.make_folder(&new)?;
+            for file in files {
+                let file_name = file.path.rsplit('/').next().unwrap_or_default();
+                staged.create_file(file_name, file.content.as_bytes())?;
+            }
+        } else {
+            dir.create_file(&new, files[0].content.as_bytes())?;
+        }
+        Ok(())
+    }
+
+    /// The zave tenants in the tree that this run did not render: a name is one when any of
+    /// its places holds a file with zave's header.
+    fn others_on_disk(&self, rendered: &BTreeSet<String>) -> Result<BTreeSet<String>, TreeError> {
+        let mut others = BTreeSet::new();
+        for slot in [SlotId::Platform, SlotId::Workload, SlotId::Applications] {
+            let Some(dir) = self.dir(slot) else {
+                continue;
+            };
+            for (entry, kind) in dir.entries()? {
+                let name = match (slot, kind) {
+                    (SlotId::Applications, Kind::File) => match entry.strip_suffix(".yaml") {
+                        Some(name) if name != "kustomization" => name.to_owned(),
+                        _ => continue,
+                    },
+                    (SlotId::Applications, _) | (_, Kind::File) => continue,
+                    _ => entry.clone(),
+                };
+                if is_scratch(&entry) || rendered.contains(&name) || others.contains(&name) {
+                    continue;
+                }
+                let header = match (slot, kind) {
+                    (SlotId::Applications, _) => dir.read(&entry, 512),
+                    (_, Kind::Folder) => match dir.open_folder(&entry) {
+                        Ok(Some(folder)) => folder.read("kustomization.yaml", 512),
+                        _ => Ok(None),
+                    },
+                    _ => Ok(None),
+                };
+                if header
+                    .ok()
+                    .flatten()
+                    .is_some_and(|bytes| is_generated(&bytes))
+                {
+                    others.insert(name);
+                }
+            }
+        }
+        Ok(others)
+    }
+
+    /// Finishes the run: the index lists every zave tenant left after it, `prune` takes out
+    /// the zave tenants the run did not render, and (writing) everything staged is swapped in
+    /// under the journal. Nothing in the tree has changed if this fails before the journal.
+    pub fn finish(self, given: &Given, prune: bool) -> Result<Outcome, TreeError> {
+        let rendered = self.state().tenants.clone();
+        let named = given.images.keys().chain(given.versions.keys());
+        if let Some(stray) = named.into_iter().find(|name| !rendered.contains(*name)) {
+            return Err(TreeError::NotInRun(stray.clone()));
+        }
+        let others = self.others_on_disk(&rendered)?;
+        let mut drops = Vec::new();
+        if prune {
+            for name in &others {
+                drops.extend(self.prune(name)?);
+            }
+        }
+        let after: Vec<String> = tenants_after(&others, &rendered, prune)
+            .into_iter()
+            .collect();
+        let index = index_files(&after, &self.prefix)
+            .map_err(|error| TreeError::io("", std::io::Error::other(error.to_string())))?;
+        for (file, slot) in index.iter().zip([SlotId::Platform, SlotId::Applications]) {
+            if self.compare_file(slot, "kustomization.yaml", file)?
+                && self.tree.access() == Access::Write
+            {
+                self.stage(slot, "kustomization.yaml", &[file], false)?;
+            }
+        }
+        if self.tree.access() == Access::Write {
+            self.swap(drops)?;
+        }
+        self.tree.keep();
+        let mut state = self.state();
+        state.finished = true;
+        let mut differences = std::mem::take(&mut state.differences);
+        differences.sort();
+        let (differences, unified) = differences.into_iter().unzip();
+        Ok(Outcome {
+            differences,
+            unified,
+            tenants: after.len(),
+        })
+    }
+
+    /// Checks that tenant `name`'s places hold only zave's files, records them as removed,
+    /// and returns the steps that take them out.
+    fn prune(&self, name: &str) -> Result<Vec<(SlotId, String)>, TreeError> {
+        let mut drops = Vec::new();
+        for (slot, live) in [
+            (SlotId::Platform, name.to_owned()),
+            (SlotId::Workload, name.to_owned()),
+            (SlotId::Applications, format!("{name}.yaml")),
+        ] {
+            let Some(dir) = self.dir(slot) else {
+                continue;
+            };
+            let found: Vec<(String, Vec<u8>)> = if slot == SlotId::Applications {
+                owned_file(dir, &live)?
+                    .map(|bytes| (dir.child_path(&live), bytes))
+                    .into_iter()
+                    .collect()
+            } else {
+                owned_files(dir, &live)?.into_iter().collect()
+            };
+            if found.is_empty() {
+                continue;
+            }
+            for (path, bytes) in &found {
+                self.record(path, Change::Removed, &String::from_utf8_lossy(bytes), "");
+            }
+            drops.push((slot, live));
+        }
+        Ok(drops)
+    }
+
+    /// Swaps every staged entry in and every pruned one out, under the journal, then removes
+    /// what was swapped out.
+    fn swap(&self, drops: Vec<(SlotId, String)>) -> Result<(), TreeError> {
+        let Some(root) = self.tree.root() else {
+            return Ok(());
+        };
+        let staged = std::mem::take(&mut self.state().staged);
+        let mut steps = Vec::with_capacity(staged.len() + drops.len());
+        let mut old = Vec::with_capacity(steps.capacity());
+        for entry in &staged {
+            let gone = self.names.scratch(Purpose::Old, &entry.live);
+            old.push((entry.slot, gone.clone(), entry.folder));
+            steps.push((
+                entry.slot,
+                Step::Swap {
+                    folder: self.slot(entry.slot).path.clone(),
+                    live: entry.live.clone(),
+                    new: entry.new.clone(),
+                    old: gone,
+                },
+            ));
+        }
+        for (slot, live) in drops {
+            let gone = self.names.scratch(Purpose::Old, &live);
+            old.push((slot, gone.clone(), slot != SlotId::Applications));
+            let folder = self.slot(slot).path.clone();
+            steps.push((
+                slot,
+                Step::Drop {
+                    folder,
+                    live,
+                    old: gone,
+                },
+            ));
+        }
+        if steps.is_empty() {
+            return Ok(());
+        }
+        let listed: Vec<Step> = steps.iter().map(|(_, step)| step.clone()).collect();
+        journal::write(root, &self.names, &listed)?;
+        for (slot, step) in &steps {
+            if let Some(dir) = self.dir(*slot) {
+                step.apply(dir)?;
+            }
+        }
+        journal::remove(root)?;
+        for (slot, gone, folder) in old {
+            if let Some(dir) = self.dir(slot) {
+                if folder {
+                    dir.remove_flat_folder(&gone)?;
+                } else {
+                    dir.remove_file(&gone)?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Run<'_> {
+    fn drop(&mut self) {
+        let state = self.state.get_mut().unwrap_or_else(PoisonError::into_inner);
+        if state.finished {
+            return;
+        }
+        for entry in std::mem::take(&mut state.staged) {
+            if let Some(dir) = self.slots[entry.slot as usize].dir.get() {
+                // Best effort: what stays is a scratch entry the next run clears.
+                let _ = if entry.folder {
+                    dir.remove_flat_folder(&entry.new)
+                } else {
+                    dir.remove_file(&entry.new)
+                };
+            }
+        }
+        let created = self
+            .created
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner);
+        if let Some(root) = self.tree.root() {
+            for folder in created.iter().rev() {
+                root.remove_empty_path(folder);
+            }
+        }
+    }
+}
+
+/// The files of folder `name` in `dir`, by tree path, each checked to be zave's: a link, a
+/// folder or a file without zave's header there is refused. Empty when there is no folder.
+fn owned_files(dir: &Dir, name: &str) -> Result<BTreeMap<String, Vec<u8>>, TreeError> {
+    let Some(folder) = dir.open_folder(name)? else {
+        return Ok(BTreeMap::new());
+    };
+    let mut files = BTreeMap::new();
+    for (entry, kind) in folder.entries()? {
+        let path = folder.child_path(&entry);
+        match kind {
+            Kind::File => {}
+            Kind::Link => return Err(TreeError::Link(path)),
+            Kind::Folder | Kind::Other => return Err(TreeError::NotAFile(path)),
+        }
+        let bytes = folder.read(&entry, READ_LIMIT)?.unwrap_or_default();
+        if !is_generated(&bytes) {
+            return Err(TreeError::Foreign(path));
+        }
+        files.insert(path, bytes);
+    }
+    Ok(files)
+}
+
+/// The file `name` in `dir` when it exists, checked to be zave's.
+fn owned_file(dir: &Dir, name: &str) -> Result<Option<Vec<u8>>, TreeError> {
+    let bytes = dir.read(name, READ_LIMIT)?;
+    if let Some(bytes) = &bytes {
+        if !is_generated(bytes) {
+            return Err(TreeError::Foreign(dir.child_path(name)));
+        }
+    }
+    Ok(bytes)
+}
