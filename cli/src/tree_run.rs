@@ -72,9 +72,11 @@ pub fn run(job: &TreeJob<'_>, progress: &ProgressBar) -> Result<(usize, Outcome)
     for chunk in job.contracts.chunks(CHUNK) {
         let outcomes = map_chunk(chunk, |path| {
             let outcome = input::read(path).map(|input| {
+                // Only the report is kept: a chunk of whole renders would hold every object.
                 let synced = zave::validate(&input.bytes, options)
                     .map_err(SyncError::Contract)
-                    .and_then(|checked| run.sync(checked, job.profile, job.given));
+                    .and_then(|checked| run.sync(checked, job.profile, job.given))
+                    .map(|tenant| (tenant.hash.to_string(), tenant.findings));
                 (input, synced)
             });
             progress.inc(1);
@@ -82,14 +84,9 @@ pub fn run(job: &TreeJob<'_>, progress: &ProgressBar) -> Result<(usize, Outcome)
         });
         for outcome in outcomes {
             let result = match outcome {
-                Ok((input, Ok(tenant))) => {
+                Ok((input, Ok((hash, findings)))) => {
                     rendered += 1;
-                    FileResult::from_findings(
-                        input,
-                        true,
-                        Some(tenant.hash.to_string()),
-                        tenant.findings,
-                    )
+                    FileResult::from_findings(input, true, Some(hash), findings)
                 }
                 Ok((input, Err(SyncError::Contract(diagnostics)))) => {
                     failed = true;
