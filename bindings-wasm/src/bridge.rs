@@ -5,7 +5,7 @@ use serde::Serialize;
 use wasm_bindgen::JsValue;
 use zave::{Diagnostic, Diagnostics};
 
-/// Why a call was refused before any contract was looked at.
+/// Why a call was refused: before any contract was looked at, or (`Internal`) by a bug.
 #[derive(Debug)]
 pub enum Error {
     /// The options were not what the function takes (unknown key, wrong type, unknown
@@ -14,6 +14,8 @@ pub enum Error {
     /// The custom profile text (`profileYaml`) is not a valid profile; its findings are
     /// positioned in that text.
     Profile(Diagnostics),
+    /// The core could not write what it built (a bug in zave, never the input's fault).
+    Internal(String),
 }
 
 impl From<Error> for JsValue {
@@ -25,6 +27,7 @@ impl From<Error> for JsValue {
                 &format!("the custom profile is invalid: {diagnostics}"),
                 &diagnostics.0,
             ),
+            Error::Internal(message) => zave_error("internal", &message, &[]),
         }
     }
 }

@@ -70,6 +70,9 @@ export interface RenderedFile {
 export interface RenderResult extends ValidateResult {
   /** The tenant's files in the one order; empty when not ok. */
   files: RenderedFile[];
+  /** The whole tree `zave render --out` writes into an empty folder: the tenant's files, then
+   * the index kustomizations that list it. What the previewer downloads; empty when not ok. */
+  tree: RenderedFile[];
   /** Every object as one YAML stream, as `zave render` prints it. */
   stream: string;
 }
@@ -101,7 +104,8 @@ export interface ProfileInfo {
 export interface ZaveError extends Error {
   name: "ZaveError";
   /** `options`: bad options or unknown profile name; `profile`: invalid `profileYaml` (its
-   * findings in `diagnostics`); `panic`: a bug in zave (the module recovers by itself). */
+   * findings in `diagnostics`); `panic`: a bug in zave (the module recovers by itself);
+   * `internal`: zave could not write what it built, also a bug. */
   kind: "options" | "profile" | "panic" | "internal";
   diagnostics: Diagnostic[];
 }
@@ -133,6 +137,7 @@ struct RenderResult<'a> {
     hash: Option<String>,
     diagnostics: &'a [Diagnostic],
     files: &'a [RenderedFile],
+    tree: &'a [RenderedFile],
     stream: String,
 }
 
@@ -183,7 +188,8 @@ pub fn validate(
     }
 }
 
-/// Renders a contract's text under a profile: the tenant's files, or the errors.
+/// Renders a contract's text under a profile: the tenant's files and the whole tree they make
+/// in an empty folder, or the errors.
 #[wasm_bindgen(unchecked_return_type = "RenderResult")]
 pub fn render(
     #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] text: JsValue,
@@ -193,20 +199,27 @@ pub fn render(
     let options: RenderOptions = options::read(&options, "render options")?;
     let profile = options.profile()?;
     match zave::render(&text, &profile, options.inputs()) {
-        Ok(rendered) => to_js(&RenderResult {
-            ok: true,
-            name: Some(&rendered.name),
-            hash: Some(rendered.hash.to_string()),
-            diagnostics: &rendered.findings,
-            files: &rendered.files,
-            stream: zave::to_stream(&rendered.files),
-        }),
+        Ok(rendered) => {
+            let prefix = &profile.spec.gitops.path_prefix;
+            let tree = zave::tree::fresh_tree(std::slice::from_ref(&rendered), prefix)
+                .map_err(|error| Error::Internal(error.to_string()))?;
+            to_js(&RenderResult {
+                ok: true,
+                name: Some(&rendered.name),
+                hash: Some(rendered.hash.to_string()),
+                diagnostics: &rendered.findings,
+                files: &rendered.files,
+                tree: &tree,
+                stream: zave::to_stream(&rendered.files),
+            })
+        }
         Err(diagnostics) => to_js(&RenderResult {
             ok: false,
             name: None,
             hash: None,
             diagnostics: &diagnostics.0,
             files: &[],
+            tree: &[],
             stream: String::new(),
         }),
     }

@@ -33,8 +33,9 @@ function zaveError(run, kind) {
 test('results are plain JSON-like objects, never Maps or classes', () => {
   const rendered = zave.render(example, { profile: 'aws' });
   assert.ok(isPlain(rendered));
-  assert.deepEqual(Object.keys(rendered).sort(), ['diagnostics', 'files', 'hash', 'name', 'ok', 'stream']);
+  assert.deepEqual(Object.keys(rendered).sort(), ['diagnostics', 'files', 'hash', 'name', 'ok', 'stream', 'tree']);
   assert.deepEqual(Object.keys(rendered.files[0]), ['path', 'kind', 'content']);
+  assert.deepEqual(Object.keys(rendered.tree.at(-1)), ['path', 'kind', 'content']);
   const invalid = zave.validate('spec: {runtime: python}\n');
   assert.ok(isPlain(invalid));
   assert.deepEqual(Object.keys(invalid.diagnostics[0]), [
@@ -51,6 +52,7 @@ test('a contract with errors comes back with ok false and positioned findings, n
   const result = zave.render(source, { profile: 'kind' });
   assert.equal(result.ok, false);
   assert.deepEqual(result.files, []);
+  assert.deepEqual(result.tree, []);
   assert.equal(result.stream, '');
   const finding = result.diagnostics.find((d) => d.path === 'spec.exposure');
   assert.equal(finding.severity, 'error');

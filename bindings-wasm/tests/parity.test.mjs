@@ -1,6 +1,7 @@
 // The WebAssembly render and validate against the native CLI, on every shared parity case
 // (fixtures/parity/cases.json; the CLI's output from scripts/parity-expectations, whose file
-// ZAVE_PARITY_EXPECTATIONS names): byte-identical files and stream, identical findings.
+// ZAVE_PARITY_EXPECTATIONS names): the `tree` is the CLI's `--out` tree path for path and byte
+// for byte, the `files` its tenant part; the stream is identical, and so are the findings.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
@@ -52,16 +53,18 @@ describe('render parity with the CLI', () => {
         assert.equal(got.stream, want.stream, `${form}: the stream is the CLI's stdout`);
         if (!got.ok) {
           assert.deepEqual(got.files, []);
+          assert.deepEqual(got.tree, []);
           continue;
         }
-        const tree = new Map(Object.entries(want.tree));
-        for (const file of got.files) {
-          assert.ok(tree.has(file.path), `${form}: ${file.path} is in the CLI's tree`);
-          assert.equal(file.content, tree.get(file.path), `${form}: ${file.path} byte for byte`);
-          tree.delete(file.path);
-        }
-        assert.deepEqual([...tree.keys()].filter((path) => !isIndex(path)), [],
-          `${form}: every tenant file of the CLI's tree was rendered`);
+        const paths = got.tree.map((file) => file.path);
+        assert.equal(new Set(paths).size, paths.length, `${form}: no path twice in the tree`);
+        assert.deepEqual(Object.fromEntries(got.tree.map((file) => [file.path, file.content])),
+          want.tree, `${form}: the tree is the CLI's --out tree, path for path, byte for byte`);
+        assert.deepEqual(got.tree.slice(0, got.files.length), got.files,
+          `${form}: the tree starts with the tenant's files`);
+        const index = got.tree.slice(got.files.length);
+        assert.deepEqual(index.map((file) => [isIndex(file.path), file.kind]),
+          [[true, 'kustomization'], [true, 'kustomization']], `${form}: then the two index files`);
       }
     });
   }

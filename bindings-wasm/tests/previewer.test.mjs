@@ -66,6 +66,36 @@ async function replaceInEditor(page, word, replacement) {
 
 const lineOf = (source, word) => source.split('\n').findIndex((line) => line.includes(word)) + 1;
 
+/** Every file below `dir`, by its `/`-separated path relative to `dir`, in path order. */
+function readTree(dir) {
+  const tree = {};
+  const walk = (relative) => {
+    for (const name of readdirSync(join(dir, relative))) {
+      const path = relative ? `${relative}/${name}` : name;
+      if (statSync(join(dir, path)).isDirectory()) walk(path);
+      else tree[path] = readFileSync(join(dir, path), 'utf8');
+    }
+  };
+  walk('');
+  return Object.fromEntries(Object.entries(tree).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** The paths of a ustar archive's entries, in the archive's order. */
+function tarEntries(archive) {
+  const field = (block, offset, length) =>
+    block.subarray(offset, offset + length).toString('utf8').replace(/\0.*$/s, '');
+  const paths = [];
+  for (let offset = 0; offset + 512 <= archive.length;) {
+    const block = archive.subarray(offset, offset + 512);
+    if (block.every((byte) => byte === 0)) break;
+    const [name, prefix] = [field(block, 0, 100), field(block, 345, 155)];
+    paths.push(prefix ? `${prefix}/${name}` : name);
+    const size = parseInt(field(block, 124, 12), 8);
+    offset += 512 + Math.ceil(size / 512) * 512;
+  }
+  return paths;
+}
+
 describe('the previewer', () => {
   test('the example renders on load', async () => {
     const page = await open();
@@ -201,7 +231,9 @@ describe('the previewer', () => {
     await page.close();
   });
 
-  test('the download holds the whole tree', async () => {
+  test('the download holds the tree `zave render --out` writes, index included', async () => {
+    const binary = process.env.ZAVE_BINARY;
+    assert.ok(binary, 'ZAVE_BINARY names the native CLI');
     const page = await open();
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
     assert.equal(download.suggestedFilename(), 'payments-api-kind.tar');
@@ -209,24 +241,28 @@ describe('the previewer', () => {
     try {
       const archive = join(folder, 'tree.tar');
       await download.saveAs(archive);
-      execFileSync('tar', ['-xf', archive, '-C', folder]);
-      const files = zave.render(EXAMPLE, { profile: 'kind' }).files;
-      for (const file of files) {
-        assert.equal(readFileSync(join(folder, file.path), 'utf8'), file.content, file.path);
+      const extracted = join(folder, 'download');
+      const written = join(folder, 'cli');
+      mkdirSync(extracted);
+      mkdirSync(written);
+      execFileSync('tar', ['-xf', archive, '-C', extracted]);
+      execFileSync(binary, ['render', 'examples/zave.yaml', '--profile', 'kind', '--out', written],
+        { cwd: fileURLToPath(root), stdio: 'pipe' });
+      const downloaded = readTree(extracted);
+      assert.deepEqual(Object.keys(downloaded), Object.keys(readTree(written)),
+        'the same paths as the CLI writes');
+      assert.deepEqual(downloaded, readTree(written), 'the same bytes as the CLI writes');
+      for (const index of ['platform/tenants/kustomization.yaml',
+        'platform/argocd/applications/kustomization.yaml']) {
+        assert.match(downloaded[`clusters/kind/${index}`] ?? '', /^kind: Kustomization$/m, index);
       }
-      const extracted = [];
-      const walk = (dir) => {
-        for (const name of readdirSync(dir)) {
-          const path = join(dir, name);
-          if (statSync(path).isDirectory()) walk(path);
-          else extracted.push(path);
-        }
-      };
-      walk(join(folder, 'clusters'));
-      assert.equal(extracted.length, files.length);
+      const order = tarEntries(readFileSync(archive));
+      assert.deepEqual(order, zave.render(EXAMPLE, { profile: 'kind' }).tree.map((f) => f.path),
+        'the archive holds the module\'s tree, in its order');
     } finally {
       rmSync(folder, { recursive: true, force: true });
     }
+    assert.deepEqual(page.errors, []);
     await page.close();
   });
 

@@ -31,6 +31,7 @@ const line: number | null = first?.line ?? null;
 const severity: 'error' | 'warning' | undefined = first?.severity;
 const paths: string[] = rendered.files.map((file) => file.path);
 const kinds: Array<'object' | 'kustomization'> = rendered.files.map((file) => file.kind);
+const written: Array<[string, string]> = rendered.tree.map((file) => [file.path, file.content]);
 const change: 'added' | 'removed' | 'modified' | undefined = changes.files[0]?.change;
 
 function explain(error: unknown): string {
@@ -45,4 +46,4 @@ validate(text, { strict: 'yes' });
 // @ts-expect-error: only two schemas exist
 schema('workload');
 
-export const used = [fromBytes, checked, list, source, contractSchema, release, line, severity, paths, kinds, change, explain];
+export const used = [fromBytes, checked, list, source, contractSchema, release, line, severity, paths, kinds, written, change, explain];

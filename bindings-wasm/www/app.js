@@ -196,9 +196,11 @@ function save() {
   history.replaceState(null, '', state.write(saved));
 }
 
+/** Saves the tree `zave render --out` writes into an empty folder: the tenant's files (the
+ * Files pane) and the index kustomizations that list the tenant. */
 function download() {
   if (!result?.ok) return;
-  const blob = new Blob([tar(result.files)], { type: 'application/x-tar' });
+  const blob = new Blob([tar(result.tree)], { type: 'application/x-tar' });
   const link = element('a', {
     href: URL.createObjectURL(blob),
     download: `${result.name}-${view.profile}.tar`,
