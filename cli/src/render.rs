@@ -264,6 +264,14 @@ fn check_all(
     if args.format == Format::Json {
         let _ = stderr.write_all(report::render(&results, Format::Json, false).as_bytes());
     }
+    if let Some(stray) = given.stray(&names).filter(|_| !failed) {
+        let _ = writeln!(
+            stderr,
+            "zave: {}",
+            zave_tree::TreeError::NotInRun(stray.to_owned())
+        );
+        io_failed = true;
+    }
     if io_failed {
         return Err(ExitCode::from(EXIT_USAGE));
     }

@@ -75,6 +75,23 @@ impl Dir {
         }
     }
 
+    /// Refuses when zave could not replace or empty the entry `name` (no write permission,
+    /// an immutable flag): found before the run changes anything, not halfway through its
+    /// swap. Nothing there is fine.
+    pub fn check_replaceable(&self, name: &str) -> Result<(), TreeError> {
+        checked(name, &self.path)?;
+        let wanted = rustix::fs::Access::WRITE_OK;
+        match rustix::fs::accessat(
+            &self.fd,
+            name,
+            wanted,
+            AtFlags::EACCESS | AtFlags::SYMLINK_NOFOLLOW,
+        ) {
+            Ok(()) | Err(Errno::NOENT) => Ok(()),
+            Err(error) => Err(self.io(name, error)),
+        }
+    }
+
     /// Opens the sub-folder `name`; `None` when it does not exist. A link or a file there is
     /// refused.
     pub fn open_folder(&self, name: &str) -> Result<Option<Dir>, TreeError> {

@@ -154,6 +154,9 @@ fn normalized(path: &Path) -> Option<PathBuf> {
             other => normal.push(other),
         }
     }
+    if path.as_os_str().is_empty() {
+        return None;
+    }
     if normal.as_os_str().is_empty() {
         normal.push(".");
     }
@@ -173,6 +176,11 @@ mod tests {
         );
         assert_eq!(normalized(Path::new(".")), Some(PathBuf::from(".")));
         assert_eq!(normalized(Path::new("link/../x")), None);
+        assert_eq!(
+            normalized(Path::new("")),
+            None,
+            "an empty --out is no folder"
+        );
         assert_eq!(
             normalized(Path::new("/srv/gitops")),
             Some(PathBuf::from("/srv/gitops"))

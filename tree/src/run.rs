@@ -55,6 +55,14 @@ impl Given {
             .map(String::as_str)
     }
 
+    /// A tenant an image or version is given for that is not among `rendered`.
+    pub fn stray(&self, rendered: &BTreeSet<String>) -> Option<&str> {
+        let named = self.images.keys().chain(self.versions.keys());
+        named
+            .map(String::as_str)
+            .find(|name| !rendered.contains(*name))
+    }
+
     /// The render inputs of tenant `name`: what is given for it, else what the tree records.
     pub fn inputs<'a>(&'a self, name: &str, recorded: &'a Recorded) -> RenderInputs<'a> {
         RenderInputs {
@@ -423,6 +431,7 @@ impl<'t> Run<'t> {
         folder: bool,
     ) -> Result<(), TreeError> {
         let dir = self.writable(slot)?;
+        dir.check_replaceable(live)?;
         let purpose = if folder {
             Purpose::New
         } else {
@@ -493,9 +502,8 @@ impl<'t> Run<'t> {
     /// under the journal. Nothing in the tree has changed if this fails before the journal.
     pub fn finish(self, given: &Given, prune: bool) -> Result<Outcome, TreeError> {
         let rendered = self.state().tenants.clone();
-        let named = given.images.keys().chain(given.versions.keys());
-        if let Some(stray) = named.into_iter().find(|name| !rendered.contains(*name)) {
-            return Err(TreeError::NotInRun(stray.clone()));
+        if let Some(stray) = given.stray(&rendered) {
+            return Err(TreeError::NotInRun(stray.to_owned()));
         }
         let others = self.others_on_disk(&rendered)?;
         let mut drops = Vec::new();
@@ -555,6 +563,7 @@ impl<'t> Run<'t> {
             if found.is_empty() {
                 continue;
             }
+            dir.check_replaceable(&live)?;
             for (path, bytes) in &found {
                 self.record(path, Change::Removed, &String::from_utf8_lossy(bytes), "");
             }
