@@ -3,6 +3,7 @@
 //! `python/zave/`, which raise from what these functions return.
 
 mod source;
+mod tree;
 
 use std::borrow::Cow;
 
@@ -226,5 +227,6 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(render, module)?)?;
     module.add_function(wrap_pyfunction!(contract_hash, module)?)?;
     module.add_function(wrap_pyfunction!(schema, module)?)?;
+    module.add_function(wrap_pyfunction!(tree::tree_run, module)?)?;
     Ok(())
 }

@@ -40,3 +40,25 @@ def test_the_folder_example_renders_a_tree(tmp_path: pathlib.Path) -> None:
     assert run.returncode == 0, run.stderr
     assert run.stdout.rstrip().endswith("0 contracts refused")
     assert (tmp_path / "clusters").is_dir()
+
+
+def test_the_folder_example_writes_nothing_for_two_contracts_of_one_name(
+    tmp_path: pathlib.Path,
+) -> None:
+    import shutil
+    import subprocess
+    import sys
+
+    contracts = tmp_path / "contracts"
+    contracts.mkdir()
+    for name in ("payments-api.yaml", "payments-api-minimal.yaml"):
+        shutil.copy(ROOT / "fixtures" / "contracts" / "platform" / name, contracts)
+    script = ROOT / "examples" / "python" / "render_folder.py"
+    out = tmp_path / "out"
+    run = subprocess.run(
+        [sys.executable, str(script), str(contracts), str(out)], capture_output=True, text=True
+    )
+    assert run.returncode == 1
+    assert 'two contracts are named "payments-api"' in run.stderr
+    assert run.stdout.startswith("nothing written")
+    assert not out.exists()

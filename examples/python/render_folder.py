@@ -1,8 +1,11 @@
-"""Validates every contract of a folder and renders the valid ones into a GitOps tree.
+"""Validates every contract of a folder and renders them into a GitOps tree.
 
     python examples/python/render_folder.py CONTRACTS_DIR OUT_DIR [--profile NAME]
 
-Exits 1 when any contract is refused (after reporting all of them), as CI would want.
+The tree is written by `zave.write_tree`, the writer of `zave render --out`: all or nothing.
+Exits 1, writing nothing, when any contract is refused (after reporting all of them), when two
+contracts share a name, or when the tree refuses (a symbolic link, a file zave did not write),
+as CI would want.
 """
 
 import argparse
@@ -20,25 +23,34 @@ def main(argv: List[str]) -> int:
     parser.add_argument("--profile", default="kind", choices=zave.profiles())
     args = parser.parse_args(argv)
 
+    paths = sorted(args.contracts.glob("*.yaml"))
     refused = 0
-    written = 0
-    for path in sorted(args.contracts.glob("*.yaml")):
+    for path in paths:
         errors = [d for d in zave.validate(path, profile=args.profile) if d.is_error]
         if errors:
             refused += 1
             for d in errors:
                 print(f"{path}:{d.line}:{d.column}: {d.code} {d.path}: {d.message}", file=sys.stderr)
-            continue
-        render = zave.render(path, profile=args.profile)
-        for relative, text in render.files.items():
-            target = args.out / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
-            written += 1
-        warnings = ", ".join(d.code for d in render.diagnostics)
-        print(f"{render.name}: {len(render.files)} files" + (f" ({warnings})" if warnings else ""))
-    print(f"{written} files written, {refused} contracts refused")
-    return 1 if refused else 0
+    if refused:
+        print(f"nothing written, {refused} contracts refused")
+        return 1
+    try:
+        report = zave.write_tree(args.out, paths, profile=args.profile)
+    except zave.ContractError as error:
+        # Two contracts with one name, or a contract the profile refuses at render time.
+        print(error, file=sys.stderr)
+        print("nothing written, the contracts are refused")
+        return 1
+    except zave.TreeError as error:
+        print(error, file=sys.stderr)  # the message names the path
+        print("nothing written, the tree is refused")
+        return 1
+    for difference in report.differences:
+        print(difference)
+    written = sum(d.change in ("added", "changed") for d in report.differences)
+    tenants = f"{report.tenants} tenants in the tree"
+    print(f"{written} files written, {tenants}, {refused} contracts refused")
+    return 0
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass
-from typing import Any, Dict, List, Mapping, Optional, Tuple, Union
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple, Union
 
 from . import _native
 
@@ -31,13 +31,18 @@ __all__ = [
     "ProfileError",
     "Render",
     "Source",
+    "TreeDifference",
+    "TreeError",
+    "TreeReport",
     "ZaveError",
     "__version__",
+    "check_tree",
     "contract_hash",
     "profiles",
     "render",
     "schema",
     "validate",
+    "write_tree",
 ]
 
 #: What a contract may be given as: YAML text (``str`` or ``bytes``), data (a mapping, as
@@ -91,6 +96,21 @@ class ContractError(ZaveError):
 
 class ProfileError(ZaveError):
     """A profile that does not validate, or an unknown built-in profile name."""
+
+
+class TreeError(ZaveError, OSError):
+    """The output folder refuses a :func:`write_tree` or :func:`check_tree` run, and nothing
+    in it changed: a symbolic link, a file zave did not generate where zave would write, a
+    file where a folder belongs, a path with ``..``, another zave run holding the folder, an
+    image or version given for a tenant no contract of the run is named.
+
+    ``str()`` is the message the ``zave`` CLI prints; ``errno`` is set when the operating
+    system refused, else ``None``; ``diagnostics`` is empty.
+    """
+
+    def __init__(self, message: str, errno: Optional[int] = None) -> None:
+        super().__init__(message, [])
+        self.errno = errno
 
 
 def _diagnostics(findings_json: str) -> List[Diagnostic]:
@@ -303,3 +323,170 @@ def schema(kind: str = "contract") -> Dict[str, Any]:
         raise ValueError(f'schema kind is "contract" or "profile"; got {kind!r}')
     result: Dict[str, Any] = json.loads(text)
     return result
+
+
+@dataclass(frozen=True)
+class TreeDifference:
+    """One path of the tree on disk that differs from what the contracts produce."""
+
+    path: str
+    """The tree path, such as ``clusters/kind/tenants/web/deployment-web.yaml``."""
+    change: str
+    """``"added"`` (missing on disk), ``"changed"`` (other bytes), ``"removed"`` (a zave file
+    no contract produces, with ``prune``) or ``"leftover"`` (what an interrupted run left)."""
+
+    def __str__(self) -> str:
+        """The line the ``zave`` CLI lists it with."""
+        return f"{self.change + ':':<10}{self.path}"
+
+
+@dataclass(frozen=True)
+class TreeReport:
+    """What :func:`check_tree` found, or what :func:`write_tree` changed."""
+
+    differences: List[TreeDifference]
+    """Every path that differs (checking) or was written or taken out (writing), by path."""
+    tenants: int
+    """How many zave tenants the tree holds after the run."""
+
+    @property
+    def ok(self) -> bool:
+        """Whether nothing differs: the tree is (or was already) what the contracts produce."""
+        return not self.differences
+
+    def __str__(self) -> str:
+        """One line per difference, as ``zave render --check`` lists them."""
+        return "\n".join(str(difference) for difference in self.differences)
+
+
+def _names(name: str, value: object) -> Dict[str, str]:
+    if value is None:
+        return {}
+    if isinstance(value, Mapping) and all(
+        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+    ):
+        return dict(value)
+    raise TypeError(f"{name} must map tenant names to str, or be None; got {value!r}")
+
+
+def _tree_run(
+    out: Union[str, "os.PathLike[str]"],
+    sources: Iterable[Source],
+    *,
+    write: bool,
+    profile: Union[str, Profile],
+    images: Optional[Mapping[str, str]],
+    versions: Optional[Mapping[str, str]],
+    bundle: Optional[str],
+    strict: bool,
+    prune: bool,
+    wait: float,
+) -> TreeReport:
+    folder = os.fspath(out) if isinstance(out, (str, os.PathLike)) else None
+    if not isinstance(folder, str):
+        raise TypeError(f"out must be a str or an os.PathLike of str; got {type(out).__name__}")
+    if isinstance(sources, (str, bytes, bytearray, memoryview, Mapping, os.PathLike)):
+        raise TypeError(
+            "sources is an iterable of contracts (a list, say); "
+            f"got one {type(sources).__name__}"
+        )
+    natives = [_source(source) for source in sources]
+    native_profile = _profile(profile)
+    if native_profile is None:
+        raise TypeError("a tree needs a profile")
+    if isinstance(wait, bool) or not isinstance(wait, (int, float)):
+        raise TypeError(f"wait must be a number of seconds; got {type(wait).__name__}")
+    found, refusal, refused = _native.tree_run(
+        folder,
+        write,
+        natives,
+        native_profile._native,
+        _names("images", images),
+        _names("versions", versions),
+        _optional_str("bundle", bundle),
+        _flag("strict", strict),
+        _flag("prune", prune),
+        float(wait),
+    )
+    if refused is not None:
+        message, errno = refused
+        raise TreeError(message, errno)
+    if refusal is not None:
+        findings_json, text = refusal
+        raise ContractError(text, _diagnostics(findings_json))
+    assert found is not None
+    differences, tenants = found
+    return TreeReport([TreeDifference(path, change) for change, path in differences], tenants)
+
+
+def write_tree(
+    out: Union[str, "os.PathLike[str]"],
+    sources: Iterable[Source],
+    *,
+    profile: Union[str, Profile] = _native.DEFAULT_PROFILE,
+    images: Optional[Mapping[str, str]] = None,
+    versions: Optional[Mapping[str, str]] = None,
+    bundle: Optional[str] = None,
+    strict: bool = False,
+    prune: bool = False,
+    wait: float = 300.0,
+) -> TreeReport:
+    """Renders every contract into the GitOps tree in ``out``: exactly what
+    ``zave render ... --out`` writes (the same writer, so the same bytes, index included).
+
+    ``sources`` are contracts as :func:`render` takes them. ``images`` and ``versions`` map
+    tenant names to the reference and ``sha-xxxxxxx`` label CI built; a tenant without one
+    keeps what its Deployment in the tree records. ``prune`` also takes out the zave tenants
+    no contract names. ``wait`` is how many seconds to wait for another zave run holding
+    ``out`` (the CLI's ``--wait``). The report lists what was written, taken out or cleared.
+
+    All or nothing: the tree changes only when every contract renders and nothing refuses.
+    Contracts that do not render raise :class:`ContractError` with the findings of all of
+    them, in input order; two contracts with one name raise :class:`ContractError` too (its
+    text names the tenant; it adds no diagnostic). The tree refusing (a symbolic link, a file
+    zave did not generate, ``..`` in ``out``, another run holding it) raises
+    :class:`TreeError`. The GIL is released while zave renders and writes.
+    """
+    return _tree_run(
+        out,
+        sources,
+        write=True,
+        profile=profile,
+        images=images,
+        versions=versions,
+        bundle=bundle,
+        strict=strict,
+        prune=prune,
+        wait=wait,
+    )
+
+
+def check_tree(
+    out: Union[str, "os.PathLike[str]"],
+    sources: Iterable[Source],
+    *,
+    profile: Union[str, Profile] = _native.DEFAULT_PROFILE,
+    images: Optional[Mapping[str, str]] = None,
+    versions: Optional[Mapping[str, str]] = None,
+    bundle: Optional[str] = None,
+    strict: bool = False,
+    prune: bool = False,
+    wait: float = 300.0,
+) -> TreeReport:
+    """Compares the GitOps tree in ``out`` with what the contracts produce, writing nothing:
+    ``zave render ... --out --check``. ``report.ok`` is the gate; ``str(report)`` lists the
+    files that differ as the CLI does. Arguments and errors are those of :func:`write_tree`
+    (a missing ``out`` is not an error: every file is ``"added"``).
+    """
+    return _tree_run(
+        out,
+        sources,
+        write=False,
+        profile=profile,
+        images=images,
+        versions=versions,
+        bundle=bundle,
+        strict=strict,
+        prune=prune,
+        wait=wait,
+    )

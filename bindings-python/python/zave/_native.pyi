@@ -12,6 +12,7 @@ __all__ = [
     "profile_from_yaml",
     "render",
     "schema",
+    "tree_run",
     "validate",
 ]
 
@@ -19,6 +20,8 @@ VERSION: str
 DEFAULT_PROFILE: str
 
 _Refusal = Tuple[str, str]
+_Found = Tuple[List[Tuple[str, str]], int]
+_TreeRefusal = Tuple[str, Optional[int]]
 
 @final
 class NativeProfile:
@@ -61,3 +64,15 @@ def contract_hash(
     source: Union[bytes, Dict[str, Any]], file_name: str
 ) -> Tuple[Optional[str], Optional[_Refusal]]: ...
 def schema(kind: str) -> Optional[str]: ...
+def tree_run(
+    out: str,
+    write: bool,
+    sources: List[Tuple[Union[bytes, Dict[str, Any]], str]],
+    profile: NativeProfile,
+    images: Dict[str, str],
+    versions: Dict[str, str],
+    bundle: Optional[str],
+    strict: bool,
+    prune: bool,
+    wait: float,
+) -> Tuple[Optional[_Found], Optional[_Refusal], Optional[_TreeRefusal]]: ...
