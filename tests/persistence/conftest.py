@@ -244,11 +244,15 @@ def pg(request) -> Provisioned:
     return request.getfixturevalue(fixture)
 
 
+def pg_login(tenant: Tenant, role: str = "app") -> tuple[str, str]:
+    """The user name and password of the tenant's `app` or `migrator` role."""
+    if role == "app":
+        return tenant.app, tenant.app_password
+    return tenant.migrator, tenant.migrator_password
+
+
 def pg_connect(tenant: Tenant, role: str = "app", dbname: str | None = None, **kwargs) -> psycopg.Connection:
-    user, secret = (
-        (tenant.app, tenant.app_password) if role == "app"
-        else (tenant.migrator, tenant.migrator_password)
-    )
+    user, secret = pg_login(tenant, role)
     return psycopg.connect(
         host=HOST, port=ENV["ZAVE_PG_PORT"], user=user, password=secret,
         dbname=dbname or tenant.database, connect_timeout=5, **kwargs,
@@ -323,3 +327,35 @@ def redis_connect(tenant: Tenant, password_override: str | None = None) -> redis
         socket_timeout=5,
     )
     return client
+
+
+# ---------------------------------------------------------------- report header
+
+
+def server_versions() -> list[str]:
+    """Each running server's release, asked of the server: refusal codes move between them."""
+    versions: list[str] = []
+    try:
+        with pg_superuser() as conn:
+            (version,) = conn.execute("SHOW server_version").fetchone()
+        versions.append(f"PostgreSQL {version.split()[0]}")
+    except (KeyError, psycopg.Error) as error:
+        versions.append(f"PostgreSQL unreachable ({type(error).__name__})")
+    try:
+        with mysql_root() as conn, conn.cursor() as cursor:
+            cursor.execute("SELECT VERSION()")
+            (version,) = cursor.fetchone()
+        flavour = "MariaDB" if "MariaDB" in version else "MySQL"
+        versions.append(f"{flavour} {version.split('-')[0]}")
+    except (KeyError, pymysql.err.Error) as error:
+        versions.append(f"MariaDB unreachable ({type(error).__name__})")
+    try:
+        versions.append(f"Redis {redis_admin().info('server')['redis_version']}")
+    except (KeyError, ValueError, redis.RedisError) as error:
+        versions.append(f"Redis unreachable ({type(error).__name__})")
+    return versions
+
+
+def pytest_report_header(config) -> str:
+    """Names the server releases at the top of the run."""
+    return "servers: " + ", ".join(server_versions())
