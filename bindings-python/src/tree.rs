@@ -107,7 +107,7 @@ fn run(
     wait: Duration,
 ) -> Result<Outcome, Failed> {
     let tree = Tree::open(out, access, wait, &mut || {}).map_err(Failed::Tree)?;
-    let run = Run::begin(&tree, &profile.spec.gitops.path_prefix).map_err(Failed::Tree)?;
+    let run = Run::begin(&tree, profile).map_err(Failed::Tree)?;
     let options = ValidateOptions {
         strict: given.strict,
         profile: Some(profile),
@@ -118,7 +118,7 @@ fn run(
         let synced = source
             .validate(options)
             .map_err(SyncError::Contract)
-            .and_then(|checked| run.sync(checked, profile, given));
+            .and_then(|checked| run.sync(checked, given));
         match synced {
             Ok(_) => {}
             Err(SyncError::Contract(refused)) => {
@@ -127,7 +127,7 @@ fn run(
                 let Diagnostics(refused) = refused;
                 findings.extend(refused);
             }
-            Err(SyncError::Tree(TreeError::Duplicate(name))) => {
+            Err(SyncError::Duplicate(name)) => {
                 // The CLI's wording: the set of contracts is invalid, not the tree.
                 texts.push(format!("two contracts are named \"{name}\" ({file_name})"));
             }

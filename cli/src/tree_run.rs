@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use indicatif::ProgressBar;
 use zave::{Profile, ValidateOptions};
-use zave_tree::{Access, Given, Outcome, Run, SyncError, Tree, TreeError};
+use zave_tree::{Access, Given, Outcome, Run, SyncError, Tree};
 
 use crate::render::{CHUNK, map_chunk};
 use crate::report::{self, FileResult, Format};
@@ -54,8 +54,7 @@ pub fn run(job: &TreeJob<'_>, progress: &ProgressBar) -> Result<(usize, Outcome)
         });
     };
     let tree = Tree::open(job.out, job.access, job.wait, &mut waiting).map_err(|e| usage(&e))?;
-    let prefix = job.profile.spec.gitops.path_prefix.as_str();
-    let run = Run::begin(&tree, prefix).map_err(|e| usage(&e))?;
+    let run = Run::begin(&tree, job.profile).map_err(|e| usage(&e))?;
     let run = if job.unified {
         run.with_unified_diffs()
     } else {
@@ -75,7 +74,7 @@ pub fn run(job: &TreeJob<'_>, progress: &ProgressBar) -> Result<(usize, Outcome)
                 // Only the report is kept: a chunk of whole renders would hold every object.
                 let synced = zave::validate(&input.bytes, options)
                     .map_err(SyncError::Contract)
-                    .and_then(|checked| run.sync(checked, job.profile, job.given))
+                    .and_then(|checked| run.sync(checked, job.given))
                     .map(|tenant| (tenant.hash.to_string(), tenant.findings));
                 (input, synced)
             });
@@ -92,7 +91,7 @@ pub fn run(job: &TreeJob<'_>, progress: &ProgressBar) -> Result<(usize, Outcome)
                     failed = true;
                     FileResult::from_findings(input, false, None, diagnostics.0)
                 }
-                Ok((input, Err(SyncError::Tree(TreeError::Duplicate(name))))) => {
+                Ok((input, Err(SyncError::Duplicate(name)))) => {
                     // Two contracts of one set share a name: the set is invalid.
                     let message = format!("two contracts are named \"{name}\" ({})", input.name);
                     progress.suspend(|| eprintln!("zave: {message}"));

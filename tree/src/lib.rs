@@ -53,11 +53,10 @@ pub enum TreeError {
         reason: String,
     },
     /// An image or version is given for a tenant the run does not render.
-    #[error("an image or version is given for tenant \"{0}\", but no contract of this run has that name")]
+    #[error(
+        "an image or version is given for tenant \"{0}\", but no contract of this run has that name"
+    )]
     NotInRun(String),
-    /// Two contracts of one run share a name.
-    #[error("two contracts are named \"{0}\"")]
-    Duplicate(String),
     /// The operating system refused.
     #[error("{path}: {source}")]
     Io {

@@ -113,6 +113,9 @@ pub(crate) fn open_real_folder(
     created: Option<&mut Vec<PathBuf>>,
 ) -> Result<Option<Dir>, TreeError> {
     let shown = path.display().to_string();
+    if path.as_os_str().is_empty() {
+        return Err(TreeError::NotAFolder("an empty path".to_owned()));
+    }
     let normal = normalized(path).ok_or_else(|| TreeError::Outside(shown.clone()))?;
     match std::fs::symlink_metadata(&normal) {
         Ok(meta) if meta.file_type().is_symlink() => return Err(TreeError::Link(shown)),

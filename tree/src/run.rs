@@ -80,6 +80,9 @@ pub enum SyncError {
     /// The contract (with the inputs the tree records) does not render.
     #[error("the contract does not render")]
     Contract(Diagnostics),
+    /// Another contract of the run has this name: the set is invalid.
+    #[error("two contracts are named \"{0}\"")]
+    Duplicate(String),
     /// The tree refused.
     #[error(transparent)]
     Tree(#[from] TreeError),
@@ -134,7 +137,8 @@ struct State {
 #[derive(Debug)]
 pub struct Run<'t> {
     tree: &'t Tree,
-    prefix: String,
+    profile: &'t Profile,
+    prefix: &'t str,
     slots: [Slot; 3],
     names: Names,
     unified: bool,
@@ -144,10 +148,12 @@ pub struct Run<'t> {
 }
 
 impl<'t> Run<'t> {
-    /// Starts a run under the profile's path `prefix`. Writing, it first finishes what an
+    /// Starts a run rendering under `profile` (whose path prefix places the tenants). Writing,
+    /// it first finishes what an
     /// interrupted run's journal lists and clears what such a run left; checking, it reports
     /// those as leftovers.
-    pub fn begin(tree: &'t Tree, prefix: &str) -> Result<Run<'t>, TreeError> {
+    pub fn begin(tree: &'t Tree, profile: &'t Profile) -> Result<Run<'t>, TreeError> {
+        let prefix = profile.spec.gitops.path_prefix.as_str();
         let write = tree.access() == Access::Write;
         let [platform, workload] = tenant_folders(prefix);
         let mut leftovers = Vec::new();
@@ -208,7 +214,8 @@ impl<'t> Run<'t> {
         };
         Ok(Run {
             tree,
-            prefix: prefix.to_owned(),
+            profile,
+            prefix,
             slots,
             names: Names::new()?,
             unified: false,
@@ -273,15 +280,10 @@ impl<'t> Run<'t> {
     /// tree records), compares it with the tree and, writing, stages it. Fails on a second
     /// contract of the same name, on a contract the recorded inputs do not fit, and on
     /// anything in its places that zave may not replace.
-    pub fn sync(
-        &self,
-        checked: CheckedContract,
-        profile: &Profile,
-        given: &Given,
-    ) -> Result<Rendered, SyncError> {
+    pub fn sync(&self, checked: CheckedContract, given: &Given) -> Result<Rendered, SyncError> {
         let name = checked.name.clone();
         if !self.state().tenants.insert(name.clone()) {
-            return Err(TreeError::Duplicate(name).into());
+            return Err(SyncError::Duplicate(name));
         }
         let recorded = if given.image(&name).is_none() || given.version(&name).is_none() {
             self.recorded(&name)
@@ -290,7 +292,7 @@ impl<'t> Run<'t> {
         };
         let inputs = given.inputs(&name, &recorded);
         let rendered =
-            zave::render_checked(checked, profile, inputs).map_err(SyncError::Contract)?;
+            zave::render_checked(checked, self.profile, inputs).map_err(SyncError::Contract)?;
         self.tenant(&rendered)?;
         Ok(rendered)
     }
@@ -298,7 +300,7 @@ impl<'t> Run<'t> {
     /// Compares one rendered tenant with its three places and stages what differs.
     fn tenant(&self, rendered: &Rendered) -> Result<(), TreeError> {
         let name = rendered.name.as_str();
-        let places = TenantPlaces::of(&self.prefix, name);
+        let places = TenantPlaces::of(self.prefix, name);
         let in_folder = |folder: &str| -> Vec<&RenderedFile> {
             rendered
                 .files
@@ -515,7 +517,7 @@ impl<'t> Run<'t> {
         let after: Vec<String> = tenants_after(&others, &rendered, prune)
             .into_iter()
             .collect();
-        let index = index_files(&after, &self.prefix)
+        let index = index_files(&after, self.prefix)
             .map_err(|error| TreeError::io("", std::io::Error::other(error.to_string())))?;
         for (file, slot) in index.iter().zip([SlotId::Platform, SlotId::Applications]) {
             if self.compare_file(slot, "kustomization.yaml", file)?
