@@ -884,11 +884,14 @@ fn a_journal_left_by_a_crash_is_reported_then_replayed_by_the_next_render() {
     );
     fs::write(&service, &stale).expect("stale file");
     let staged = snapshot(&tenants.join(&new));
+    let inode = std::os::unix::fs::MetadataExt::ino(
+        &fs::metadata(tenants.join(&new)).expect("staged folder"),
+    );
     fs::write(
         out.join(".zave-journal"),
         format!(
-            "# zave journal 1: the swaps of an interrupted run\n\
-             swap\t{PREFIX}/tenants\tmia\t{new}\t{old}\n"
+            "# zave journal 2: the swaps of an interrupted run\n\
+             exchange\t{PREFIX}/tenants\tmia\t{new}\t{old}\t{inode}\n"
         ),
     )
     .expect("journal");

@@ -559,8 +559,6 @@ enum State {
     New,
     /// Old and new are the same bytes: either.
     Either,
-    /// Absent, between the two renames of a journaled swap.
-    Absent,
 }
 
 /// A swap or drop line of a journal: folder, live, new (swaps only), old.
@@ -587,7 +585,7 @@ fn read_journal(tree: &Path) -> Option<Vec<Step>> {
         .map(|line| {
             let fields: Vec<&str> = line.split('\t').collect();
             match fields.as_slice() {
-                ["swap", folder, live, new, _old] => Step {
+                ["exchange", folder, live, new, ..] | ["replace", folder, live, new] => Step {
                     folder: (*folder).to_owned(),
                     live: (*live).to_owned(),
                     new: Some((*new).to_owned()),
@@ -616,8 +614,6 @@ fn place_entry(tenant: &str, which: usize) -> (&'static str, String) {
 /// What a tree looked like right after a kill.
 struct Inspection {
     phase: Phase,
-    /// Places absent between the two renames of a journaled swap.
-    absent: usize,
     /// The scratch entries (and journal) left, outermost paths.
     scratch: Vec<String>,
     /// Places holding the new version (where it differs from the old).
@@ -638,9 +634,8 @@ fn sleep_until(begun: Instant, delay: Duration) {
 }
 
 /// Inspects a tree right after a kill of a render from `old` to `new`; asserts every tenant
-/// place is wholly one version (or, only for a place the journal lists, absent between the two
-/// renames of its swap), a tenant mixes versions only when the journal lists it, and without a
-/// journal the tenants are all old or all new.
+/// place is wholly one version (never absent: a swap is one exchange), a tenant mixes versions
+/// only when the journal lists it, and without a journal the tenants are all old or all new.
 fn inspect_after_kill(
     tree: &Path,
     tenants: &[String],
@@ -681,7 +676,6 @@ fn inspect_after_kill(
             "after the kill, {index} is neither version"
         );
     }
-    let mut absent = 0;
     let mut new_places = 0;
     let (mut any_old, mut any_new) = (false, false);
     for tenant in tenants {
@@ -697,33 +691,17 @@ fn inspect_after_kill(
             } else if current == after {
                 State::New
             } else if current.is_empty() {
-                // Between `live → old` and `new → live`: only for a place the journal lists,
-                // whose staged version is still there to be swapped in.
-                let (folder, live) = place_entry(tenant, which);
-                let staged = listed
-                    .get(&(folder.to_owned(), live.clone()))
-                    .unwrap_or_else(|| {
-                        panic!(
-                            "after the kill, place {which} of {tenant} is absent and no \
-                             journal lists {folder}/{live} (journal: {})",
-                            journal.is_some()
-                        )
-                    })
-                    .as_ref()
-                    .unwrap_or_else(|| panic!("{folder}/{live} absent under a drop step"));
-                let staged_path = format!("{folder}/{staged}");
-                let staged_files = if which == 2 {
-                    usize::from(now.contains_key(&staged_path))
-                } else {
-                    with_prefix(&now, &format!("{staged_path}/")).count()
-                };
-                assert!(
-                    staged_files > 0,
-                    "after the kill, {tenant} place {which} is absent and its staged version \
-                     {staged_path} is gone too"
+                // A swap exchanges the staged version with the live one in one rename: a
+                // place is never absent, even while the journal lists it.
+                panic!(
+                    "after the kill, place {which} of {tenant} is absent (journal present: {}, \
+                     lists it: {})",
+                    journal.is_some(),
+                    listed.contains_key(&(
+                        place_entry(tenant, which).0.to_owned(),
+                        place_entry(tenant, which).1
+                    ))
                 );
-                absent += 1;
-                State::Absent
             } else {
                 let differing: Vec<&str> = current
                     .keys()
@@ -741,7 +719,7 @@ fn inspect_after_kill(
         new_places += states.iter().filter(|state| **state == State::New).count();
         let has_old = states.contains(&State::Old);
         let has_new = states.contains(&State::New);
-        let in_transition = states.contains(&State::Absent) || (has_old && has_new);
+        let in_transition = has_old && has_new;
         if in_transition {
             assert!(
                 journal.is_some() && listed_tenants.contains(tenant),
@@ -769,7 +747,6 @@ fn inspect_after_kill(
     };
     Inspection {
         phase,
-        absent,
         scratch: scratch_entries(&now),
         new_places,
     }
@@ -870,7 +847,6 @@ fn a_killed_render_leaves_each_tenant_old_or_new_and_the_next_run_finishes() {
     let mut phases: BTreeMap<Phase, usize> = BTreeMap::new();
     let mut replay_phases: BTreeMap<Phase, usize> = BTreeMap::new();
     let mut leftovers_checked = false;
-    let mut absent_places = 0;
     for iteration in 0..10u64 {
         let target = 1 - current;
         let (from, to) = (&versions[current], &versions[target]);
@@ -908,20 +884,14 @@ fn a_killed_render_leaves_each_tenant_old_or_new_and_the_next_run_finishes() {
         } else {
             seen.phase
         };
-        absent_places += seen.absent;
         *phases.entry(phase).or_default() += 1;
         eprintln!(
             "crash test: iteration {iteration} ({} → {}), kill after {delay:.2?}: {phase:?}, \
-             {} of 3000 places new, {} scratch entries left{}",
+             {} of 3000 places new, {} scratch entries left",
             bundles[current],
             bundles[target],
             seen.new_places,
             seen.scratch.len(),
-            if seen.absent > 0 {
-                format!(", {} places between the two renames of a swap", seen.absent)
-            } else {
-                String::new()
-            }
         );
 
         // The first time the journal is left: a check lists it and every scratch entry (staged
@@ -1000,7 +970,7 @@ fn a_killed_render_leaves_each_tenant_old_or_new_and_the_next_run_finishes() {
     }
     eprintln!(
         "crash test: kills by phase {phases:?}; kills of the replaying render {replay_phases:?}; \
-         {absent_places} places seen between the two renames of a swap; {:.1?} in all",
+         {:.1?} in all",
         started.elapsed()
     );
     assert!(

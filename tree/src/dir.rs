@@ -7,6 +7,8 @@ use std::io::{Read, Write};
 use std::os::fd::{AsFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
 
+#[cfg(any(target_os = "linux", target_os = "android"))]
+use rustix::fs::RenameFlags;
 use rustix::fs::{AtFlags, Dir as Entries, FileType, Mode, OFlags};
 use rustix::io::Errno;
 
@@ -208,6 +210,76 @@ impl Dir {
         checked(from, &self.path)?;
         checked(to, &target.path)?;
         rustix::fs::renameat(&self.fd, from, &target.fd, to).map_err(|error| self.io(from, error))
+    }
+
+    /// The inode number of the entry `name` (not following a link); `None` when nothing is there.
+    pub fn inode(&self, name: &str) -> Result<Option<u64>, TreeError> {
+        checked(name, &self.path)?;
+        match rustix::fs::statat(&self.fd, name, AtFlags::SYMLINK_NOFOLLOW) {
+            Ok(stat) => Ok(Some(stat.st_ino)),
+            Err(Errno::NOENT) => Ok(None),
+            Err(error) => Err(self.io(name, error)),
+        }
+    }
+
+    /// This folder's own inode number.
+    pub fn own_inode(&self) -> Result<u64, TreeError> {
+        rustix::fs::fstat(&self.fd)
+            .map(|stat| stat.st_ino)
+            .map_err(|error| TreeError::io(self.path.clone(), error.into()))
+    }
+
+    /// Renames `from` to `to` in this folder, refusing when something stands at `to`.
+    pub fn rename_new(&self, from: &str, to: &str) -> Result<(), TreeError> {
+        checked(from, &self.path)?;
+        checked(to, &self.path)?;
+        #[cfg(any(target_os = "linux", target_os = "android"))]
+        let renamed =
+            rustix::fs::renameat_with(&self.fd, from, &self.fd, to, RenameFlags::NOREPLACE);
+        #[cfg(not(any(target_os = "linux", target_os = "android")))]
+        let renamed = match rustix::fs::statat(&self.fd, to, AtFlags::SYMLINK_NOFOLLOW) {
+            Ok(_) => Err(Errno::EXIST),
+            Err(_) => rustix::fs::renameat(&self.fd, from, &self.fd, to),
+        };
+        renamed.map_err(|error| self.io(to, error))
+    }
+
+    /// Exchanges the entries `a` and `b` of this folder in one step. Where the system has no
+    /// atomic exchange, `b` is briefly absent (the journal still makes the step whole).
+    pub fn exchange(&self, a: &str, b: &str) -> Result<(), TreeError> {
+        checked(a, &self.path)?;
+        checked(b, &self.path)?;
+        #[cfg(any(target_os = "linux", target_os = "android"))]
+        {
+            rustix::fs::renameat_with(&self.fd, a, &self.fd, b, RenameFlags::EXCHANGE)
+                .map_err(|error| self.io(b, error))
+        }
+        #[cfg(not(any(target_os = "linux", target_os = "android")))]
+        {
+            let parked = format!("{a}.parked");
+            rustix::fs::renameat(&self.fd, b, &self.fd, &*parked)
+                .and_then(|()| rustix::fs::renameat(&self.fd, a, &self.fd, b))
+                .and_then(|()| rustix::fs::renameat(&self.fd, &*parked, &self.fd, a))
+                .map_err(|error| self.io(b, error))
+        }
+    }
+
+    /// Flushes the whole file system this folder is on to the disk.
+    pub fn sync_filesystem(&self) -> Result<(), TreeError> {
+        #[cfg(any(target_os = "linux", target_os = "android"))]
+        let synced = rustix::fs::syncfs(&self.fd);
+        #[cfg(not(any(target_os = "linux", target_os = "android")))]
+        let synced = rustix::fs::fsync(&self.fd);
+        synced.map_err(|error| TreeError::io(self.path.clone(), error.into()))
+    }
+
+    /// Flushes the file `name` to the disk.
+    pub fn sync_file(&self, name: &str) -> Result<(), TreeError> {
+        checked(name, &self.path)?;
+        let flags = OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+        rustix::fs::openat(&self.fd, name, flags, Mode::empty())
+            .and_then(rustix::fs::fsync)
+            .map_err(|error| self.io(name, error))
     }
 
     /// Removes the file or link `name` (a link itself, never what it points at).

@@ -114,7 +114,8 @@ struct Staged {
     slot: SlotId,
     live: String,
     new: String,
-    folder: bool,
+    /// The staged folder's inode number; `None` for a staged file.
+    folder: Option<u64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -440,20 +441,24 @@ impl<'t> Run<'t> {
             Purpose::Temporary
         };
         let new = self.names.scratch(purpose, live);
-        // Recorded before writing, so a failure midway still removes what was begun.
-        self.state().staged.push(Staged {
-            slot,
-            live: live.to_owned(),
-            new: new.clone(),
-            folder,
-        });
+        let record = |folder: Option<u64>| {
+            self.state().staged.push(Staged {
+                slot,
+                live: live.to_owned(),
+                new: new.clone(),
+                folder,
+            });
+        };
+        // Recorded as soon as it exists, so a failure midway still removes what was begun.
         if folder {
             let staged = dir.make_folder(&new)?;
+            record(Some(staged.own_inode()?));
             for file in files {
                 let file_name = file.path.rsplit('/').next().unwrap_or_default();
                 staged.create_file(file_name, file.content.as_bytes())?;
             }
         } else {
+            record(None);
             dir.create_file(&new, files[0].content.as_bytes())?;
         }
         Ok(())
@@ -584,17 +589,23 @@ impl<'t> Run<'t> {
         let mut steps = Vec::with_capacity(staged.len() + drops.len());
         let mut old = Vec::with_capacity(steps.capacity());
         for entry in &staged {
-            let gone = self.names.scratch(Purpose::Old, &entry.live);
-            old.push((entry.slot, gone.clone(), entry.folder));
-            steps.push((
-                entry.slot,
-                Step::Swap {
-                    folder: self.slot(entry.slot).path.clone(),
-                    live: entry.live.clone(),
-                    new: entry.new.clone(),
-                    old: gone,
-                },
-            ));
+            let folder = self.slot(entry.slot).path.clone();
+            let (live, new) = (entry.live.clone(), entry.new.clone());
+            let step = match entry.folder {
+                Some(staged) => {
+                    let gone = self.names.scratch(Purpose::Old, &entry.live);
+                    old.push((entry.slot, gone.clone(), true));
+                    Step::Exchange {
+                        folder,
+                        live,
+                        new,
+                        old: gone,
+                        staged,
+                    }
+                }
+                None => Step::Replace { folder, live, new },
+            };
+            steps.push((entry.slot, step));
         }
         for (slot, live) in drops {
             let gone = self.names.scratch(Purpose::Old, &live);
@@ -642,7 +653,7 @@ impl Drop for Run<'_> {
         for entry in std::mem::take(&mut state.staged) {
             if let Some(dir) = self.slots[entry.slot as usize].dir.get() {
                 // Best effort: what stays is a scratch entry the next run clears.
-                let _ = if entry.folder {
+                let _ = if entry.folder.is_some() {
                     dir.remove_flat_folder(&entry.new)
                 } else {
                     dir.remove_file(&entry.new)
