@@ -136,7 +136,10 @@ fn render(
     };
     let outcome = py.detach(|| source.render(&profile.profile, inputs));
     Ok(match outcome {
-        Ok(rendered) => (Some(NativeRender { rendered }), None),
+        Ok(rendered) => {
+            let prefix = profile.profile.spec.gitops.path_prefix.clone();
+            (Some(NativeRender { rendered, prefix }), None)
+        }
         Err(Diagnostics(findings)) => (None, Some(refusal(findings, file_name, &source))),
     })
 }
@@ -145,6 +148,8 @@ fn render(
 #[pyclass(frozen, module = "zave._native", name = "NativeRender")]
 struct NativeRender {
     rendered: zave::Rendered,
+    /// The profile's path prefix, which places the index files.
+    prefix: String,
 }
 
 #[pymethods]
@@ -170,6 +175,14 @@ impl NativeRender {
                 .iter()
                 .map(|file| (file.path.as_str(), file.content.as_str())),
         )
+    }
+
+    /// The whole tree `zave render --out` writes into an empty folder: the tenant's files and
+    /// the index kustomizations, as `(path, text)` pairs.
+    fn tree<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        let files = zave::tree::fresh_tree(std::slice::from_ref(&self.rendered), &self.prefix)
+            .map_err(|e| PyValueError::new_err(e.to_string()))?;
+        PyList::new(py, files.into_iter().map(|file| (file.path, file.content)))
     }
 
     /// Every file as one YAML stream, as `zave render` prints it.

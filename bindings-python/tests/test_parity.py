@@ -48,6 +48,8 @@ def test_render_matches_the_cli(case: Dict[str, Any], expectations: Dict[str, An
     for path, content in render.files.items():
         assert tree.get(path) == content, path
     assert all(is_index_file(path) for path in tree.keys() - render.files.keys())
+    assert render.tree == tree, "the whole tree is the CLI's, index included"
+    assert list(render.tree)[: len(render.files)] == list(render.files), "tenant files first"
 
 
 @pytest.mark.parametrize("case", CASES["validate"], ids=lambda case: case["id"])

@@ -238,6 +238,12 @@ class Render:
         return self._native.contract_hash
 
     @property
+    def tree(self) -> Dict[str, str]:
+        """The whole tree ``zave render --out`` (and :func:`write_tree`) writes into an empty
+        folder: :attr:`files` and the index kustomizations, path → text."""
+        return dict(self._native.tree())
+
+    @property
     def objects(self) -> List[Dict[str, Any]]:
         """The Kubernetes objects as dicts, in the one order."""
         objects: List[Dict[str, Any]] = json.loads(self._native.objects_json())
