@@ -57,16 +57,9 @@ pub fn run(args: &DiffArgs) -> ExitCode {
 }
 
 fn against_tree(args: &DiffArgs, out: &std::path::Path) -> ExitCode {
-    let profile = match args.profile.load_or_report() {
-        Ok(profile) => profile,
+    let (profile, given) = match args.inputs.load(&args.profile, args.contracts.len()) {
+        Ok(loaded) => loaded,
         Err(status) => return status,
-    };
-    let given = match args.inputs.given(args.contracts.len()) {
-        Ok(given) => given,
-        Err(message) => {
-            eprintln!("zave: {message}");
-            return ExitCode::from(EXIT_USAGE);
-        }
     };
     let mut job = args.tree.job(
         out,

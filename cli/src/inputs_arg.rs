@@ -1,8 +1,13 @@
 //! CI's inputs on the command line: `--image` and `--version` (for one contract, or per
 //! tenant as `NAME=VALUE`), `--bundle` and `--strict`, shared by `render` and `diff`.
 
+use std::process::ExitCode;
+
 use clap::Args;
+use zave::Profile;
 use zave_tree::Given;
+
+use crate::profile_arg::ProfileArg;
 
 /// The flags that give a render CI's inputs.
 #[derive(Debug, Clone, Args)]
@@ -23,6 +28,21 @@ pub struct InputArgs {
 }
 
 impl InputArgs {
+    /// The profile and the inputs for a run of `contracts` contracts, or the exit status
+    /// after saying why they cannot be had.
+    pub fn load(
+        &self,
+        profile: &ProfileArg,
+        contracts: usize,
+    ) -> Result<(Profile, Given), ExitCode> {
+        let profile = profile.load_or_report()?;
+        let given = self.given(contracts).map_err(|message| {
+            eprintln!("zave: {message}");
+            ExitCode::from(crate::EXIT_USAGE)
+        })?;
+        Ok((profile, given))
+    }
+
     /// The inputs for a run of `contracts` contracts; a value without `NAME=` needs exactly
     /// one contract.
     pub fn given(&self, contracts: usize) -> Result<Given, String> {

@@ -87,16 +87,9 @@ impl TreeArgs {
 
 /// Runs `zave render`.
 pub fn run(args: &RenderArgs) -> ExitCode {
-    let profile = match args.profile.load_or_report() {
-        Ok(profile) => profile,
+    let (profile, given) = match args.inputs.load(&args.profile, args.contracts.len()) {
+        Ok(loaded) => loaded,
         Err(status) => return status,
-    };
-    let given = match args.inputs.given(args.contracts.len()) {
-        Ok(given) => given,
-        Err(message) => {
-            eprintln!("zave: {message}");
-            return ExitCode::from(EXIT_USAGE);
-        }
     };
     let Some(out) = &args.tree.out else {
         let progress = progress_bar(args.contracts.len() * 2);
