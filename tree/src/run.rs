@@ -118,6 +118,19 @@ struct Staged {
     folder: Option<u64>,
 }
 
+impl Slot {
+    /// The slot at tree path `path`, opened when it exists.
+    fn open(tree: &Tree, path: String) -> Result<Slot, TreeError> {
+        let dir = OnceLock::new();
+        if let Some(root) = tree.root() {
+            if let Some(found) = root.open_path(&path, None)? {
+                let _ = dir.set(found);
+            }
+        }
+        Ok(Slot { path, dir })
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum SlotId {
     Platform,
@@ -149,14 +162,12 @@ pub struct Run<'t> {
 }
 
 impl<'t> Run<'t> {
-    /// Starts a run rendering under `profile` (whose path prefix places the tenants). Writing,
-    /// it first finishes what an
-    /// interrupted run's journal lists and clears what such a run left; checking, it reports
-    /// those as leftovers.
+    /// Starts a run rendering under `profile` (whose path prefix places the tenants).
+    /// Writing, it first finishes what an interrupted run's journal lists and clears what such
+    /// a run left; checking, it reports those as leftovers.
     pub fn begin(tree: &'t Tree, profile: &'t Profile) -> Result<Run<'t>, TreeError> {
         let prefix = profile.spec.gitops.path_prefix.as_str();
         let write = tree.access() == Access::Write;
-        let [platform, workload] = tenant_folders(prefix);
         let mut leftovers = Vec::new();
         if let Some(root) = tree.root() {
             if journal::exists(root)? {
@@ -166,39 +177,18 @@ impl<'t> Run<'t> {
                 }
             }
         }
-        let mut slots = Vec::with_capacity(3);
-        for path in [platform, workload, applications_dir(prefix)] {
-            let dir = OnceLock::new();
-            if let Some(found) = tree
-                .root()
-                .map(|root| root.open_path(&path, None))
-                .transpose()?
-                .flatten()
-            {
-                let _ = dir.set(found);
-            }
-            slots.push(Slot { path, dir });
-        }
-        let Ok(slots) = <[Slot; 3]>::try_from(slots) else {
-            unreachable!("three slots were made");
-        };
+        let [platform, workload] = tenant_folders(prefix);
+        let slots = [
+            Slot::open(tree, platform)?,
+            Slot::open(tree, workload)?,
+            Slot::open(tree, applications_dir(prefix))?,
+        ];
         let scratch_in = tree
             .root()
             .into_iter()
             .chain(slots.iter().filter_map(|s| s.dir.get()));
         for dir in scratch_in {
-            for (name, kind) in dir.entries()? {
-                if !is_scratch(&name) {
-                    continue;
-                }
-                leftovers.push(dir.child_path(&name));
-                if write {
-                    match kind {
-                        Kind::Folder => dir.remove_flat_folder(&name)?,
-                        _ => dir.remove_file(&name)?,
-                    }
-                }
-            }
+            leftovers.extend(clear_scratch(dir, write)?);
         }
         let state = State {
             differences: leftovers
@@ -670,6 +660,25 @@ impl Drop for Run<'_> {
             }
         }
     }
+}
+
+/// The tree paths of the scratch entries an interrupted run left in `dir`, removed when
+/// `remove`.
+fn clear_scratch(dir: &Dir, remove: bool) -> Result<Vec<String>, TreeError> {
+    let mut found = Vec::new();
+    for (name, kind) in dir.entries()? {
+        if !is_scratch(&name) {
+            continue;
+        }
+        found.push(dir.child_path(&name));
+        if remove {
+            match kind {
+                Kind::Folder => dir.remove_flat_folder(&name)?,
+                _ => dir.remove_file(&name)?,
+            }
+        }
+    }
+    Ok(found)
 }
 
 /// The files of folder `name` in `dir`, by tree path, each checked to be zave's: a link, a
