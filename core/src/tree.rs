@@ -28,11 +28,6 @@ impl TenantPlaces {
             application: format!("{}/{name}.yaml", applications_dir(prefix)),
         }
     }
-
-    /// The generated Deployment, where the tree records the image and version CI gave.
-    pub fn deployment(&self, name: &str) -> String {
-        format!("{}/deployment-{name}.yaml", self.workload)
-    }
 }
 
 /// The inputs CI gave a tenant's last render, as its generated Deployment records them.
