@@ -1,0 +1,211 @@
+"""Who reaches whom, from the tenant list, the profile and SPEC.md §4 (Network).
+
+Each rule is one sentence of the SPEC, a function of the world (tenants, the profile's peers,
+the provisioning Jobs) returning edges (source, destination, connections). `expected` is the
+union of the rules; the test compares it with the analyzer's WHOLE matrix: an edge missing or
+one too many fails.
+
+Today's render has two known holes. Each sits in its own switch and its own rule below, next
+to the rule that replaces it, so the branch that fixes it flips one line.
+"""
+
+from __future__ import annotations
+
+from matrix import ALL, ANYWHERE, conns
+
+HTTP, GRPC, METRICS = 8080, 50051, 9090
+
+# ---------------------------------------------------------------------------------------------
+# Hole (1): internal-http and grpc tenants are reachable by NO tenant. Every tenant's
+# default-deny blocks its egress, and nothing opens it towards a callee, so the callee's
+# allow-from-tenants policy opens a door nobody can walk to (the sanity check calls it
+# redundant). To be replaced by "each caller → its declared dependencies' pods on ports
+# http/grpc" (`dependency_edges`): set to False when the render writes the egress rules of
+# `spec.dependencies` (the callers in contracts/callers/ then render with their dependencies).
+KNOWN_HOLES_UNTIL_DEPENDENCIES = True
+
+# Hole (2): the database provisioning Job has no NetworkPolicy, so its pods are open both ways
+# (anything not isolated reaches them, they reach anything not isolated and any address).
+# To be replaced by "the Job: no ingress; egress only DNS and its database server"
+# (`job_fixed`): set to False when the render writes the Job's own NetworkPolicy.
+JOB_OPEN_UNTIL_ITS_POLICY = True
+# ---------------------------------------------------------------------------------------------
+
+DNS_CONNS = lambda world: conns(("UDP", dns_port(world)), ("TCP", dns_port(world)))  # noqa: E731
+
+
+def dns_port(world) -> int:
+    return world.profile["dns"].get("port", 53)
+
+
+def peer_conns(peer: dict):
+    """Egress to a profile peer: its TCP port, or every connection (`allPorts: true`)."""
+    return conns(("TCP", peer["port"])) if peer.get("port") else ALL
+
+
+def server(world, engine: str) -> dict:
+    return world.profile["databases"][engine]["network"]
+
+
+# --- SPEC §4 Network, today and after both fixes ----------------------------------------------
+
+
+def ingress_controller_to_public(world):
+    """The ingress controller → each public-http tenant on TCP 8080."""
+    return [
+        (src, t.endpoint, conns(("TCP", HTTP)))
+        for t in world.tenants
+        if t.exposure == "public-http"
+        for src in world.peer(world.profile["ingress"]["from"])
+    ]
+
+
+def prometheus_to_metrics(world):
+    """Prometheus → each tenant with `metrics` (declared or required by the profile) on TCP 9090."""
+    return [
+        (src, t.endpoint, conns(("TCP", METRICS)))
+        for t in world.tenants
+        if "metrics" in t.capabilities
+        for src in world.peer(world.profile["telemetry"]["prometheus"])
+    ]
+
+
+def tenants_to_dns(world):
+    """Every pod of a tenant namespace (the workload and a stray pod) → DNS on UDP/TCP 53."""
+    return [
+        (src, dst, DNS_CONNS(world))
+        for t in world.tenants
+        for src in (t.endpoint, t.stray)
+        for dst in world.peer(world.profile["dns"])
+    ]
+
+
+def tenants_to_database(world):
+    """Each tenant with engine X → X's server (or pooler) on its port."""
+    return [
+        (t.endpoint, dst, peer_conns(server(world, t.engine)))
+        for t in world.tenants
+        if t.engine
+        for dst in world.peer(server(world, t.engine))
+    ]
+
+
+def tracing_to_collector(world):
+    """Each tenant with `tracing` → the OTLP collector on its port."""
+    collector = world.profile["telemetry"]["collector"]
+    return [
+        (t.endpoint, dst, peer_conns(collector))
+        for t in world.tenants
+        if "tracing" in t.capabilities
+        for dst in world.peer(collector)
+    ]
+
+
+def unmanaged(world) -> list[str]:
+    """Pods no zave policy selects: the platform's own (and, today, the provisioning Jobs)."""
+    pods = [p.endpoint for p in world.platform + world.neighbours]
+    if not world.job_fixed:
+        pods += [j.endpoint for j in world.jobs]
+    return pods
+
+
+def unmanaged_open(world):
+    """Not zave's to isolate: pods without any policy reach each other and any address, and
+    are reached from any address. (Stated so that the whole matrix can be compared.)"""
+    pods = unmanaged(world)
+    edges = [(a, b, ALL) for a in pods for b in pods if a != b]
+    edges += [(a, ANYWHERE, ALL) for a in pods] + [(ANYWHERE, a, ALL) for a in pods]
+    return edges
+
+
+# --- Hole (1) and its fix ---------------------------------------------------------------------
+
+
+def callers_reach_no_callee(world):
+    """TODAY (hole 1): no tenant → any internal-http/grpc tenant. No edge at all; the test
+    also asserts the absence by name (`test_no_tenant_reaches_a_callee_today`)."""
+    return []
+
+
+def dependency_edges(world):
+    """FIXED: each caller → each declared dependency's pods on the named port of its exposure
+    (`http` = 8080 for internal-http, `grpc` = 50051), allowed by the callee's
+    allow-from-tenants. Nothing else between tenants."""
+    port = {"internal-http": HTTP, "grpc": GRPC}
+    return [
+        (t.endpoint, world.tenant(d).endpoint, conns(("TCP", port[world.tenant(d).exposure])))
+        for t in world.tenants
+        for d in t.dependencies
+    ]
+
+
+# --- Hole (2) and its fix ---------------------------------------------------------------------
+
+
+def job_open_until_its_policy(world):
+    """TODAY (hole 2): the Jobs are among the unmanaged pods (`unmanaged_open` counts them),
+    and like any pod outside a tenant namespace they still reach no tenant: the tenants'
+    default-deny holds. No edge beyond `unmanaged_open`."""
+    return []
+
+
+def job_fixed(world):
+    """FIXED: the Job: no ingress; egress only DNS and its tenant's database server."""
+    edges = []
+    for j in world.jobs:
+        edges += [(j.endpoint, dst, DNS_CONNS(world)) for dst in world.peer(world.profile["dns"])]
+        s = server(world, j.tenant.engine)
+        edges += [(j.endpoint, dst, peer_conns(s)) for dst in world.peer(s)]
+    return edges
+
+
+def rules(world):
+    """The rules in force for this world, by name."""
+    r = {
+        "ingress controller → public-http tenants, TCP 8080": ingress_controller_to_public,
+        "Prometheus → metrics tenants, TCP 9090": prometheus_to_metrics,
+        "tenant namespaces' pods → DNS, UDP/TCP 53": tenants_to_dns,
+        "tenants → their engine's server, its port": tenants_to_database,
+        "tracing tenants → OTLP collector, its port": tracing_to_collector,
+        "unmanaged platform pods: open": unmanaged_open,
+    }
+    if not world.dependencies_fixed:
+        r["KNOWN_HOLES_UNTIL_DEPENDENCIES: callers reach no callee"] = callers_reach_no_callee
+    else:
+        r["callers → declared dependencies, http/grpc"] = dependency_edges
+    if not world.job_fixed:
+        r["JOB_OPEN_UNTIL_ITS_POLICY: the Jobs are unmanaged"] = job_open_until_its_policy
+    else:
+        r["the Job → DNS and its database server only"] = job_fixed
+    return r
+
+
+def expected(world):
+    edges = []
+    for rule in rules(world).values():
+        edges += rule(world)
+    return edges
+
+
+# --- The sanity check ------------------------------------------------------------------------
+
+
+def allowed_sanity_findings(world) -> set[str]:
+    """Findings of `nca --sanity` that are expected, each for a stated reason."""
+    allowed = set()
+    if not world.dependencies_fixed:
+        # Hole (1): no tenant can reach a callee, so its allow-from-tenants opens nothing.
+        allowed |= {
+            f"NetworkPolicy {t.namespace}/allow-from-tenants is redundant"
+            for t in world.tenants
+            if t.exposure in ("internal-http", "grpc")
+        }
+    else:
+        # With dependencies: only a callee no tenant of the set calls.
+        called = {d for t in world.tenants for d in t.dependencies}
+        allowed |= {
+            f"NetworkPolicy {t.namespace}/allow-from-tenants is redundant"
+            for t in world.tenants
+            if t.exposure in ("internal-http", "grpc") and t.name not in called
+        }
+    return allowed
