@@ -87,7 +87,7 @@ codes! {
     DuplicateCapability = "Z204", "compatibility";
     /// A contract that lists itself as a dependency.
     SelfDependency = "Z205", "compatibility";
-    /// A dependency listed twice.
+    /// A dependency listed twice, or whose `<NAME>_HOST` variable the platform already sets.
     DuplicateDependency = "Z206", "compatibility";
     /// A name that cannot become a safe identifier for the contract's database engine.
     UnmappableName = "Z207", "compatibility";

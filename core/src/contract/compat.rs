@@ -6,6 +6,7 @@ use super::model::{
 };
 use crate::diagnostic::{Code, Diagnostic};
 use crate::document::{Node, Path};
+use crate::render::environment::{dependency_host_variable, is_platform_variable};
 use crate::render::persistence::names::{MYSQL_USER_MAX, unmappable};
 use crate::suggest::quote;
 
@@ -161,6 +162,20 @@ fn check_dependencies(contract: &Contract, document: &Node, findings: &mut Vec<D
                     format!("workload \"{name}\" cannot depend on itself"),
                 )
                 .with_help("remove this entry: a workload reaches itself without a dependency"),
+            );
+        } else if is_platform_variable(&dependency_host_variable(&dependency.workload)) {
+            let variable = dependency_host_variable(&dependency.workload);
+            findings.push(
+                Diagnostic::new(
+                    Code::DuplicateDependency,
+                    &path,
+                    span,
+                    format!(
+                        "dependency \"{}\" would be {variable}, a variable the platform already sets",
+                        dependency.workload
+                    ),
+                )
+                .with_help("the called workload needs another name: its host variable must be its own"),
             );
         } else if let Some(first) = dependencies[..index]
             .iter()

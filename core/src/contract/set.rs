@@ -48,7 +48,7 @@ pub fn check_set(members: &[SetMember], strict: bool) -> Vec<(usize, Diagnostic)
     let mut first_named: BTreeMap<&str, usize> = BTreeMap::new();
     let mut findings = Vec::new();
     for (index, member) in members.iter().enumerate() {
-        if let Some(&first) = first_named.get(member.name.as_str()) {
+        if first_named.contains_key(member.name.as_str()) {
             let path = Path::root().key("metadata").key("name");
             findings.push((
                 index,
@@ -61,10 +61,7 @@ pub fn check_set(members: &[SetMember], strict: bool) -> Vec<(usize, Diagnostic)
                         member.name
                     ),
                 )
-                .with_help(format!(
-                    "contract {} of the set has this name; each tenant needs a name of its own",
-                    first + 1
-                )),
+                .with_help("rename one of the two: each tenant needs a name of its own"),
             ));
         } else {
             first_named.insert(&member.name, index);

@@ -170,6 +170,31 @@ pub fn dependency_host_variable(workload: &str) -> String {
     name
 }
 
+/// Whether `name` is a variable the platform sets for another purpose (`DB_HOST` of a
+/// database), so no dependency's `<W>_HOST` may take it.
+pub fn is_platform_variable(name: &str) -> bool {
+    const KEYS: &[DatabaseKey] = &[
+        DatabaseKey::Url,
+        DatabaseKey::Host,
+        DatabaseKey::Port,
+        DatabaseKey::Name,
+        DatabaseKey::User,
+        DatabaseKey::Password,
+        DatabaseKey::RedisUrl,
+    ];
+    let fixed = [
+        PlatformVariable::Port,
+        PlatformVariable::GrpcPort,
+        PlatformVariable::MetricsPort,
+        PlatformVariable::OtlpEndpoint,
+        PlatformVariable::OtlpProtocol,
+        PlatformVariable::ServiceName,
+        PlatformVariable::ResourceAttributes,
+    ];
+    fixed.iter().any(|variable| variable.name() == name)
+        || KEYS.iter().any(|key| key.name() == name)
+}
+
 /// The in-cluster host of dependency `workload`: its Service in the namespace the profile's
 /// pattern gives it, `<W>.<W's namespace>.svc`.
 pub fn dependency_host(workload: &str, namespace_pattern: &str) -> String {
