@@ -11,21 +11,24 @@ struct Section {
 }
 
 /// What an example runs: a contract validated alone, a contract rendered under a profile
-/// (with CI's inputs), or a profile file checked on its own.
+/// (with CI's inputs), a contract validated last in a set after others, or a profile file
+/// checked on its own.
 struct Example {
     fixture: String,
+    after: Vec<String>,
     profile: Option<String>,
     image: Option<String>,
     version: Option<String>,
 }
 
 impl Example {
-    /// Reads ``Example: `contract` under profile `p` with image `i` with version `v` `` or
-    /// ``Example: profile `file` ``.
+    /// Reads ``Example: `contract` under profile `p` with image `i` with version `v` ``,
+    /// ``Example: `contract` after `other` after `another` `` or ``Example: profile `file` ``.
     fn parse(line: &str) -> Example {
         let quoted: Vec<&str> = line.split('`').collect();
         let mut example = Example {
             fixture: quoted.get(1).copied().unwrap_or_default().to_owned(),
+            after: Vec::new(),
             profile: None,
             image: None,
             version: None,
@@ -36,6 +39,7 @@ impl Example {
                 "under profile" => example.profile = value,
                 "with image" => example.image = value,
                 "with version" => example.version = value,
+                "after" => example.after.extend(value),
                 _ => {}
             }
         }
@@ -51,6 +55,9 @@ impl Example {
                 .map(|d| d.0)
                 .unwrap_or_default();
             return (findings, bytes);
+        }
+        if !self.after.is_empty() {
+            return (self.set_findings(), bytes);
         }
         let Some(profile) = &self.profile else {
             let findings = match zave::validate(&bytes, ValidateOptions::default()) {
@@ -77,6 +84,29 @@ impl Example {
             Err(Diagnostics(findings)) => findings,
         };
         (findings, bytes)
+    }
+}
+
+impl Example {
+    /// The findings of the example's contract, validated last in a set after the others.
+    fn set_findings(&self) -> Vec<zave::Diagnostic> {
+        let mut members = Vec::new();
+        let mut own = Vec::new();
+        for file in self.after.iter().chain([&self.fixture]) {
+            let bytes = std::fs::read(repo_root().join(file)).expect("set fixture exists");
+            let checked =
+                zave::validate(&bytes, ValidateOptions::default()).expect("set member is valid");
+            members.push(zave::SetMember::of(&checked));
+            own = checked.findings;
+        }
+        let last = members.len() - 1;
+        own.extend(
+            zave::check_set(&members, false)
+                .into_iter()
+                .filter(|(index, _)| *index == last)
+                .map(|(_, finding)| finding),
+        );
+        own
     }
 }
 

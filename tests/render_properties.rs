@@ -115,8 +115,54 @@ fn a_written_password_is_caught() {
     assert!(passwords_come_from_the_environment("  echo \"failed\" >&2"));
 }
 
+/// The dependencies' `_HOST` variables of a render's container (the database's `DB_HOST`
+/// aside), in order.
+fn host_variables(rendered: &Rendered) -> Vec<String> {
+    surface(rendered)
+        .0
+        .into_iter()
+        .filter(|name| name.ends_with("_HOST") && name != "DB_HOST")
+        .collect()
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 64, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn every_dependency_is_one_egress_rule_and_one_host_variable(contract in valid_contract()) {
+        let called: Vec<String> = contract["spec"]["dependencies"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|d| d["workload"].as_str().map(str::to_owned))
+            .collect();
+        let mut hosts = Vec::new();
+        for profile in PROFILES {
+            let Some(rendered) = render(&contract, profile) else { continue };
+            let objects = objects(&rendered);
+            let rules: Vec<&Json> = objects
+                .iter()
+                .filter(|o| o["kind"] == "NetworkPolicy")
+                .flat_map(|o| o["spec"]["egress"].as_array().into_iter().flatten())
+                .filter(|rule| rule["to"][0]["podSelector"]["matchLabels"]["zave.io/workload"].is_string())
+                .collect();
+            prop_assert_eq!(rules.len(), called.len());
+            for (rule, workload) in rules.iter().zip(&called) {
+                prop_assert_eq!(&rule["to"][0]["podSelector"]["matchLabels"]["app.kubernetes.io/name"], workload.as_str());
+                prop_assert_eq!(&rule["ports"][0]["port"], "http");
+                prop_assert_eq!(&rule["ports"][1]["port"], "grpc");
+            }
+            let variables = host_variables(&rendered);
+            let expected: Vec<String> = called
+                .iter()
+                .map(|w| format!("{}_HOST", w.to_uppercase().replace('-', "_")))
+                .collect();
+            prop_assert_eq!(&variables, &expected);
+            hosts.push(variables);
+        }
+        // The names are the same under every profile.
+        prop_assert!(hosts.windows(2).all(|pair| pair[0] == pair[1]));
+    }
 
     #[test]
     fn rendering_twice_gives_identical_bytes(contract in valid_contract()) {

@@ -65,9 +65,10 @@ pub fn valid_contract() -> impl Strategy<Value = Json> {
         prop::option::of(pick(TIERS)),
         prop::bool::ANY,
         prop::option::of("[a-z]{1,8}(/[a-z]{1,8}){0,2}"),
+        prop::collection::btree_set(name(), 0..=3),
     )
         .prop_map(
-            |(name, is_static, container, static_exposure, tier, delivery, dockerfile)| {
+            |(name, is_static, container, static_exposure, tier, delivery, dockerfile, calls)| {
                 let mut spec = serde_json::Map::new();
                 if is_static {
                     spec.insert("runtime".into(), json!("static"));
@@ -91,6 +92,15 @@ pub fn valid_contract() -> impl Strategy<Value = Json> {
                 }
                 if let Some(tier) = tier {
                     spec.insert("resources".into(), json!({ "tier": tier }));
+                }
+                // Distinct, never itself, never `db` (DB_HOST): Z205, Z206.
+                let calls: Vec<Json> = calls
+                    .into_iter()
+                    .filter(|called| *called != name && called != "db")
+                    .map(|called| json!({ "workload": called }))
+                    .collect();
+                if !calls.is_empty() {
+                    spec.insert("dependencies".into(), Json::Array(calls));
                 }
                 if let Some(path) = dockerfile {
                     spec.insert(

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use zave::{Diagnostic, Diagnostics, Profile, TextStyle, ValidateOptions};
+use zave::{Diagnostic, Diagnostics, Profile, SetMember, TextStyle, ValidateOptions};
 use zave_tree::{Access, Given, Outcome, Run, SyncError, Tree, TreeError};
 
 use crate::source::Source;
@@ -95,8 +95,8 @@ pub fn tree_run(
     })
 }
 
-/// The run of `cli/src/tree_run.rs`, one contract after another: a tree refusal ends it at
-/// once; refused contracts are all reported, and then nothing is finished.
+/// The run of `cli/src/tree_run.rs`, one contract after another after the set check: a tree
+/// refusal ends it at once; refused contracts are all reported, and then nothing is finished.
 fn run(
     out: &Path,
     access: Access,
@@ -112,16 +112,43 @@ fn run(
         strict: given.strict,
         profile: Some(profile),
     };
+    // The set stage (Z4xx) first, from each valid contract's small facts; it applies when
+    // several contracts are given, as in the CLI.
+    let mut set = BTreeMap::new();
+    if sources.len() > 1 {
+        let (positions, members): (Vec<usize>, Vec<SetMember>) = sources
+            .iter()
+            .enumerate()
+            .filter_map(|(position, (source, _))| {
+                let checked = source.validate(options).ok()?;
+                Some((position, SetMember::of(&checked)))
+            })
+            .unzip();
+        for (index, finding) in zave::check_set(&members, given.strict) {
+            if let Some(&position) = positions.get(index) {
+                set.entry(position).or_insert_with(Vec::new).push(finding);
+            }
+        }
+    }
     let mut findings = Vec::new();
     let mut texts = Vec::new();
-    for (source, file_name) in sources {
+    for (position, (source, file_name)) in sources.iter().enumerate() {
+        let found: Vec<Diagnostic> = set.remove(&position).unwrap_or_default();
         let synced = source
             .validate(options)
             .map_err(SyncError::Contract)
-            .and_then(|checked| run.sync(checked, given));
+            .and_then(|checked| {
+                if found.iter().any(Diagnostic::is_error) {
+                    return Err(SyncError::Contract(Diagnostics(checked.findings)));
+                }
+                run.sync(checked, given)
+            });
         match synced {
             Ok(_) => {}
-            Err(SyncError::Contract(refused)) => {
+            Err(SyncError::Contract(Diagnostics(mut refused))) => {
+                refused.extend(found);
+                zave::diagnostic::sort(&mut refused);
+                let refused = Diagnostics(refused);
                 let text = source.text();
                 texts.push(refused.to_text(file_name, text.as_deref(), TextStyle::Plain));
                 let Diagnostics(refused) = refused;

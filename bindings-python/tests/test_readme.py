@@ -59,6 +59,6 @@ def test_the_folder_example_writes_nothing_for_two_contracts_of_one_name(
         [sys.executable, str(script), str(contracts), str(out)], capture_output=True, text=True
     )
     assert run.returncode == 1
-    assert 'two contracts are named "payments-api"' in run.stderr
+    assert 'error[Z401]: metadata.name: another contract of this set is already named "payments-api"' in run.stderr
     assert run.stdout.startswith("nothing written")
     assert not out.exists()

@@ -67,6 +67,9 @@ pub struct InitArgs {
     /// Its resource tier [default: standard].
     #[arg(long, value_parser = PossibleValuesParser::new(Question::Tier.options()))]
     tier: Option<String>,
+    /// A workload it calls (its `<NAME>_HOST` variable and egress rule); repeat for several.
+    #[arg(long = "depends-on", value_name = "NAME")]
+    depends_on: Vec<String>,
     /// The repository folder [default: ./NAME].
     #[arg(long, value_name = "DIR")]
     dir: Option<PathBuf>,
@@ -102,8 +105,12 @@ impl InitArgs {
     }
 }
 
-/// Puts the flags' answers on top of `answers` (capabilities given replace the others).
+/// Puts the flags' answers on top of `answers` (capabilities or dependencies given replace the
+/// others).
 fn apply_flags(args: &InitArgs, answers: &mut InitAnswers) -> Result<(), ExitCode> {
+    if !args.depends_on.is_empty() {
+        answers.dependencies = args.depends_on.clone();
+    }
     for (question, values) in args.flags() {
         if question == Question::Capability {
             answers.capabilities.clear();
@@ -240,7 +247,10 @@ fn contract(
         OnDisk::Missing => {
             let mut answers = InitAnswers::new(&args.name);
             apply_flags(args, &mut answers)?;
-            if args.flags().is_empty() && std::io::stdin().is_terminal() {
+            if args.flags().is_empty()
+                && args.depends_on.is_empty()
+                && std::io::stdin().is_terminal()
+            {
                 prompt::ask(&mut answers, &mut std::io::stdin().lock())
                     .map_err(|e| usage(&format!("cannot read the answers: {e}")))?;
             }
@@ -309,7 +319,7 @@ fn conflicts(args: &InitArgs, checked: &CheckedContract) -> Result<Vec<String>, 
             .map(str::to_owned)
             .collect()
     };
-    Ok(args
+    let mut found: Vec<String> = args
         .flags()
         .into_iter()
         .filter(|(question, _)| set(on_disk.current(*question)) != set(wanted.current(*question)))
@@ -321,5 +331,16 @@ fn conflicts(args: &InitArgs, checked: &CheckedContract) -> Result<Vec<String>, 
                 on_disk.current(question)
             )
         })
-        .collect())
+        .collect();
+    let listed = |names: &[String]| names.join(",");
+    if !args.depends_on.is_empty()
+        && set(listed(&on_disk.dependencies)) != set(listed(&wanted.dependencies))
+    {
+        found.push(format!(
+            "--depends-on {} (zave.yaml says {})",
+            listed(&wanted.dependencies),
+            listed(&on_disk.dependencies)
+        ));
+    }
+    Ok(found)
 }

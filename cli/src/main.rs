@@ -11,6 +11,7 @@ mod prompt;
 mod provision;
 mod render;
 mod report;
+mod set_check;
 mod tree_run;
 
 use std::io::{IsTerminal, Write};
@@ -152,11 +153,15 @@ fn validate(files: &[PathBuf], profile: Option<&str>, format: Format, strict: bo
     };
     let options = zave::ValidateOptions { strict, profile };
     let mut results = Vec::with_capacity(files.len());
+    let mut members = Vec::new();
     let mut io_failed = false;
     for path in files {
         match input::read(path) {
             Ok(input) => {
                 let outcome = zave::validate(&input.bytes, options);
+                if let Ok(checked) = &outcome {
+                    members.push((results.len(), zave::SetMember::of(checked)));
+                }
                 results.push(FileResult::new(input, outcome));
             }
             Err(error) => {
@@ -164,6 +169,10 @@ fn validate(files: &[PathBuf], profile: Option<&str>, format: Format, strict: bo
                 io_failed = true;
             }
         }
+    }
+    let mut set = set_check::SetFindings::of(files.len(), members, strict);
+    for (position, result) in results.iter_mut().enumerate() {
+        result.add_findings(set.take(position));
     }
     let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let status = print(&report::render(&results, format, colour));

@@ -18,6 +18,7 @@ use zave_tree::{Access, Given};
 use crate::inputs_arg::InputArgs;
 use crate::profile_arg::ProfileArg;
 use crate::report::{self, FileResult, Format};
+use crate::set_check::SetFindings;
 use crate::tree_run::{self, TreeJob};
 use crate::{EXIT_USAGE, input};
 
@@ -194,8 +195,8 @@ fn plan_one<'p>(
     zave::plan_checked(checked, profile, inputs)
 }
 
-/// Pass 1 without `--out`: plans every contract, reports findings in input order; fails
-/// (printing nothing) when any contract has an error or two share a name.
+/// Pass 1 without `--out`: plans every contract, checks the set, reports findings in input
+/// order; fails (printing nothing) when any contract or the set has an error.
 fn check_all(
     args: &RenderArgs,
     profile: &Profile,
@@ -203,12 +204,17 @@ fn check_all(
     progress: &ProgressBar,
 ) -> Result<(), ExitCode> {
     progress.set_message("checking");
+    let options = ValidateOptions {
+        strict: given.strict,
+        profile: Some(profile),
+    };
+    let mut set = SetFindings::collect(&args.contracts, options);
     let mut names = BTreeSet::new();
     let mut results = Vec::new();
     let mut failed = false;
     let mut io_failed = false;
     let mut stderr = std::io::stderr().lock();
-    for chunk in args.contracts.chunks(CHUNK) {
+    for (number, chunk) in args.contracts.chunks(CHUNK).enumerate() {
         let planned: Vec<_> = map_chunk(chunk, |path| {
             let outcome = input::read(path).map(|input| {
                 let plan = plan_one(&input.bytes, profile, given).map(|plan| {
@@ -223,18 +229,16 @@ fn check_all(
             progress.inc(1);
             outcome
         });
-        for outcome in planned {
+        for (offset, outcome) in planned.into_iter().enumerate() {
+            let found = set.take(number * CHUNK + offset);
             let result = match outcome {
                 Ok((input, Ok((name, hash, findings)))) => {
-                    if !names.insert(name.clone()) {
-                        let _ = writeln!(
-                            stderr,
-                            "zave: two contracts are named \"{name}\" ({})",
-                            input.name
-                        );
-                        failed = true;
-                    }
-                    FileResult::from_findings(input, true, Some(hash), findings)
+                    names.insert(name);
+                    let mut result = FileResult::from_findings(input, true, Some(hash), findings);
+                    // Z401 among them: two contracts share a name.
+                    result.add_findings(found);
+                    failed |= !result.valid();
+                    result
                 }
                 Ok((input, Err(diagnostics))) => {
                     failed = true;

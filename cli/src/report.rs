@@ -55,6 +55,16 @@ impl FileResult {
         }
     }
 
+    /// Adds findings about the set this file was checked in; an error makes it invalid.
+    pub fn add_findings(&mut self, findings: Vec<Diagnostic>) {
+        if findings.iter().any(Diagnostic::is_error) {
+            self.valid = false;
+            self.contract_hash = None;
+        }
+        self.diagnostics.extend(findings);
+        zave::diagnostic::sort(&mut self.diagnostics);
+    }
+
     /// Whether there is nothing to report.
     pub fn is_quiet(&self) -> bool {
         self.diagnostics.is_empty()

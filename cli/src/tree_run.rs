@@ -9,11 +9,13 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use indicatif::ProgressBar;
-use zave::{Profile, ValidateOptions};
+use rayon::prelude::*;
+use zave::{Diagnostics, Profile, ValidateOptions};
 use zave_tree::{Access, Given, Outcome, Run, SyncError, Tree};
 
-use crate::render::{CHUNK, map_chunk};
+use crate::render::CHUNK;
 use crate::report::{self, FileResult, Format};
+use crate::set_check::SetFindings;
 use crate::{EXIT_USAGE, input};
 
 /// One run over the tree.
@@ -64,32 +66,54 @@ pub fn run(job: &TreeJob<'_>, progress: &ProgressBar) -> Result<(usize, Outcome)
         strict: job.given.strict,
         profile: Some(job.profile),
     };
+    // The set stage first, from small facts only: a contract the set refuses is not synced.
+    let mut set = SetFindings::collect(job.contracts, options);
     let mut results = Vec::new();
     let (mut failed, mut unusable) = (false, false);
     let mut rendered = 0;
     let mut stderr = std::io::stderr().lock();
-    for chunk in job.contracts.chunks(CHUNK) {
-        let outcomes = map_chunk(chunk, |path| {
-            let outcome = input::read(path).map(|input| {
-                // Only the report is kept: a chunk of whole renders would hold every object.
-                let synced = zave::validate(&input.bytes, options)
-                    .map_err(SyncError::Contract)
-                    .and_then(|checked| run.sync(checked, job.given))
-                    .map(|tenant| (tenant.hash.to_string(), tenant.findings));
-                (input, synced)
-            });
-            progress.inc(1);
-            outcome
-        });
-        for outcome in outcomes {
+    for (number, chunk) in job.contracts.chunks(CHUNK).enumerate() {
+        let base = number * CHUNK;
+        let indexed: Vec<(usize, &PathBuf)> = chunk
+            .iter()
+            .enumerate()
+            .map(|(offset, path)| (base + offset, path))
+            .collect();
+        let outcomes: Vec<_> = indexed
+            .par_iter()
+            .map(|&(position, path)| {
+                let outcome = input::read(path).map(|input| {
+                    // Only the report is kept: a chunk of whole renders would hold every object.
+                    let synced = zave::validate(&input.bytes, options)
+                        .map_err(SyncError::Contract)
+                        .and_then(|checked| {
+                            if set.refuses(position) {
+                                // Reported with the set's findings below.
+                                return Err(SyncError::Contract(Diagnostics(checked.findings)));
+                            }
+                            run.sync(checked, job.given)
+                        })
+                        .map(|tenant| (tenant.hash.to_string(), tenant.findings));
+                    (input, synced)
+                });
+                progress.inc(1);
+                outcome
+            })
+            .collect();
+        for (offset, outcome) in outcomes.into_iter().enumerate() {
+            let found = set.take(base + offset);
             let result = match outcome {
                 Ok((input, Ok((hash, findings)))) => {
                     rendered += 1;
-                    FileResult::from_findings(input, true, Some(hash), findings)
+                    let mut result = FileResult::from_findings(input, true, Some(hash), findings);
+                    result.add_findings(found);
+                    result
                 }
                 Ok((input, Err(SyncError::Contract(diagnostics)))) => {
                     failed = true;
-                    FileResult::from_findings(input, false, None, diagnostics.0)
+                    let mut result = FileResult::from_findings(input, false, None, diagnostics.0);
+                    result.add_findings(found);
+                    result
                 }
                 Ok((input, Err(SyncError::Duplicate(name)))) => {
                     // Two contracts of one set share a name: the set is invalid.

@@ -185,3 +185,35 @@ fn schema_command_prints_the_committed_schema() {
     .expect("committed schema");
     assert_eq!(stdout(&output), committed);
 }
+
+#[test]
+fn contracts_given_together_are_checked_as_a_set() {
+    let caller = fixture("sets/calls-worker.yaml");
+    let worker = fixture("valid/async-mysql-large.yaml");
+    let output = zave(&["validate", &caller, &worker]);
+    assert_eq!(output.status.code(), Some(1), "Z402 is an error");
+    let text = stdout(&output);
+    assert!(text.contains("error[Z402]: spec.dependencies[0].workload"));
+    assert!(text.contains("calls-worker.yaml:12:17"));
+    assert!(text.contains("warning[Z403]: spec.dependencies[1].workload"));
+    let json = stdout(&zave(&["validate", "--format", "json", &caller, &worker]));
+    assert!(json.contains("\"code\": \"Z402\"") && json.contains("\"code\": \"Z403\""));
+    let github = stdout(&zave(&["validate", "--format", "github", &caller, &worker]));
+    assert!(github.contains("::warning file=") && github.contains("title=Z403"));
+    // A dependency outside the set is a warning, an error with --strict; alone, no set.
+    let calls = fixture("valid/with-dependencies.yaml");
+    let ledger = fixture("valid/grpc-redis.yaml");
+    let warned = zave(&["validate", &calls, &ledger]);
+    assert_eq!(warned.status.code(), Some(0));
+    assert!(stdout(&warned).contains("warning[Z403]"));
+    assert_eq!(
+        zave(&["validate", "--strict", &calls, &ledger])
+            .status
+            .code(),
+        Some(1)
+    );
+    assert!(!stdout(&zave(&["validate", &calls])).contains("Z403"));
+    let search = fixture("valid/internal-http-dockerfile-path.yaml");
+    let all = zave(&["validate", "--strict", &calls, &ledger, &search]);
+    assert_eq!(all.status.code(), Some(0), "{}", stdout(&all));
+}

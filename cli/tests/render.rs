@@ -212,7 +212,14 @@ fn nothing_is_written_when_any_contract_has_an_error() {
         &[],
     );
     assert_eq!(duplicate.status.code(), Some(1));
-    assert!(text(&duplicate.stderr).contains("two contracts are named \"payments-api\""));
+    let stderr = text(&duplicate.stderr);
+    assert!(stderr.contains(
+        "error[Z401]: metadata.name: another contract of this set is already named \"payments-api\""
+    ));
+    assert!(
+        stderr.contains("payments-api-minimal.yaml:"),
+        "on the second contract"
+    );
     assert!(!out.exists());
 }
 

@@ -19,7 +19,7 @@ pub enum Severity {
 macro_rules! codes {
     ($($(#[doc = $doc:literal])* $variant:ident = $text:literal, $stage:literal;)*) => {
         /// Every diagnostic code zave emits. `Z1xx` schema, `Z2xx` compatibility, `Z3xx`
-        /// environment policy, `Wxxx` mutations (defaults and injections).
+        /// environment policy, `Z4xx` the set of contracts, `Wxxx` mutations (defaults and injections).
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub enum Code {
             $($(#[doc = $doc])* $variant,)*
@@ -39,7 +39,8 @@ macro_rules! codes {
                 match self { $(Code::$variant => concat!($($doc),*).trim_ascii(),)* }
             }
 
-            /// The validation stage that emits it: `schema`, `compatibility`, `policy`, `mutation`.
+            /// The validation stage that emits it: `schema`, `compatibility`, `policy`, `set`,
+            /// `mutation`.
             pub fn stage(self) -> &'static str {
                 match self { $(Code::$variant => $stage,)* }
             }
@@ -84,6 +85,10 @@ codes! {
     StaticRuntime = "Z203", "compatibility";
     /// A capability listed twice.
     DuplicateCapability = "Z204", "compatibility";
+    /// A contract that lists itself as a dependency.
+    SelfDependency = "Z205", "compatibility";
+    /// A dependency listed twice, or whose `<NAME>_HOST` variable the platform already sets.
+    DuplicateDependency = "Z206", "compatibility";
     /// A name that cannot become a safe identifier for the contract's database engine.
     UnmappableName = "Z207", "compatibility";
     /// An exposure the profile does not allow.
@@ -98,6 +103,12 @@ codes! {
     InvalidImage = "Z305", "policy";
     /// A version label that is not `sha-` and seven hex digits.
     InvalidVersion = "Z306", "policy";
+    /// Two contracts of one set share a name.
+    DuplicateName = "Z401", "set";
+    /// A dependency on a workload of the set that no other tenant can call.
+    UncallableDependency = "Z402", "set";
+    /// A dependency on a workload outside the set (the tree on disk may hold it).
+    DependencyOutsideSet = "Z403", "set";
     /// `spec.delivery` is missing; `rolling` is used.
     DeliveryDefaulted = "W001", "mutation";
     /// `spec.resources.tier` is missing; the profile's default tier is used.
@@ -109,9 +120,11 @@ codes! {
 }
 
 impl Code {
-    /// The severity a finding of this code has before strict mode.
+    /// The severity a finding of this code has before strict mode. Mutations are warnings, and
+    /// so is a dependency outside the set (the tree on disk may hold it); every other code is an
+    /// error.
     pub fn default_severity(self) -> Severity {
-        if self.as_str().starts_with('W') {
+        if self.as_str().starts_with('W') || self == Code::DependencyOutsideSet {
             Severity::Warning
         } else {
             Severity::Error

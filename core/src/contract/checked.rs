@@ -5,7 +5,7 @@ use super::model::{
     BuildMode, CapabilityName, Contract, Delivery, Engine, Exposure, Runtime, Tier,
 };
 use crate::diagnostic::{Code, Diagnostic};
-use crate::document::{Node, Path};
+use crate::document::{Node, Path, Span};
 
 /// The tier used when neither the contract nor a profile names one.
 pub const DEFAULT_TIER: Tier = Tier::Standard;
@@ -37,8 +37,21 @@ pub struct CheckedContract {
     pub capabilities: Vec<CapabilityName>,
     /// Its resource tier (the default tier when missing, W002).
     pub tier: Tier,
+    /// The workloads it calls (`spec.dependencies`), in contract order.
+    pub dependencies: Vec<String>,
     /// Warnings and mutations found while checking, sorted by position.
     pub findings: Vec<Diagnostic>,
+    /// Where `metadata.name` and each dependency are in the source, for findings about a set.
+    pub(crate) spans: SetSpans,
+}
+
+/// The source spans findings about a set of contracts point at.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct SetSpans {
+    /// `metadata.name`.
+    pub name: Option<Span>,
+    /// `spec.dependencies[i].workload`, in contract order.
+    pub dependencies: Vec<Option<Span>>,
 }
 
 impl CheckedContract {
@@ -79,6 +92,25 @@ impl CheckedContract {
                 default_tier
             });
         let build = spec.build.as_ref();
+        let dependencies: Vec<String> = spec
+            .dependencies
+            .iter()
+            .flatten()
+            .map(|d| d.workload.clone())
+            .collect();
+        let dependency_path = |index: usize| {
+            Path::root()
+                .key("spec")
+                .key("dependencies")
+                .index(index)
+                .key("workload")
+        };
+        let spans = SetSpans {
+            name: Some(document.span_for(&Path::root().key("metadata").key("name"))),
+            dependencies: (0..dependencies.len())
+                .map(|index| Some(document.span_for(&dependency_path(index))))
+                .collect(),
+        };
         CheckedContract {
             hash: ContractHash::of(document),
             name: written.metadata.name.clone(),
@@ -96,7 +128,9 @@ impl CheckedContract {
                 .filter(|e| *e != Engine::None),
             capabilities: spec.capabilities.iter().flatten().map(|c| c.name).collect(),
             tier,
+            dependencies,
             findings,
+            spans,
             written,
         }
     }

@@ -1,11 +1,12 @@
 //! Stage 2, compatibility: reserved values, structural capabilities, the static runtime's
-//! limits, duplicate capabilities.
+//! limits, duplicate capabilities, dependencies on itself or listed twice.
 
 use super::model::{
     BuildMode, CapabilityName, Contract, Delivery, Engine, Exposure, Runtime, Tier,
 };
 use crate::diagnostic::{Code, Diagnostic};
 use crate::document::{Node, Path};
+use crate::render::environment::{dependency_host_variable, is_platform_variable};
 use crate::render::persistence::names::{MYSQL_USER_MAX, unmappable};
 use crate::suggest::quote;
 
@@ -111,6 +112,7 @@ pub fn check(contract: &Contract, document: &Node) -> Vec<Diagnostic> {
             );
         }
     }
+    check_dependencies(contract, document, &mut findings);
     if spec.runtime == Runtime::Static {
         check_static(contract, document, &mut findings);
     } else if let Some(persistence) = &spec.persistence {
@@ -138,6 +140,60 @@ pub fn check(contract: &Contract, document: &Node) -> Vec<Diagnostic> {
         }
     }
     findings
+}
+
+/// A contract may not call itself, nor list a tenant twice.
+fn check_dependencies(contract: &Contract, document: &Node, findings: &mut Vec<Diagnostic>) {
+    let dependencies = contract.spec.dependencies.as_deref().unwrap_or_default();
+    let name = &contract.metadata.name;
+    for (index, dependency) in dependencies.iter().enumerate() {
+        let path = Path::root()
+            .key("spec")
+            .key("dependencies")
+            .index(index)
+            .key("workload");
+        let span = Some(document.span_for(&path));
+        if &dependency.workload == name {
+            findings.push(
+                Diagnostic::new(
+                    Code::SelfDependency,
+                    &path,
+                    span,
+                    format!("workload \"{name}\" cannot depend on itself"),
+                )
+                .with_help("remove this entry: a workload reaches itself without a dependency"),
+            );
+        } else if is_platform_variable(&dependency_host_variable(&dependency.workload)) {
+            let variable = dependency_host_variable(&dependency.workload);
+            findings.push(
+                Diagnostic::new(
+                    Code::DuplicateDependency,
+                    &path,
+                    span,
+                    format!(
+                        "dependency \"{}\" would be {variable}, a variable the platform already sets",
+                        dependency.workload
+                    ),
+                )
+                .with_help("the called workload needs another name: its host variable must be its own"),
+            );
+        } else if let Some(first) = dependencies[..index]
+            .iter()
+            .position(|d| d.workload == dependency.workload)
+        {
+            findings.push(
+                Diagnostic::new(
+                    Code::DuplicateDependency,
+                    &path,
+                    span,
+                    format!("dependency \"{}\" is listed twice", dependency.workload),
+                )
+                .with_help(format!(
+                    "it is already listed at spec.dependencies[{first}]; remove this entry"
+                )),
+            );
+        }
+    }
 }
 
 fn check_static(contract: &Contract, document: &Node, findings: &mut Vec<Diagnostic>) {

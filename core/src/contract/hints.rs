@@ -57,10 +57,17 @@ impl Hints for ContractHints {
     }
 
     fn invalid_format(&self, path: &Path, value: &str) -> Option<String> {
-        let is_name = matches!(
-            path.segments(),
-            [PathSegment::Key(a), PathSegment::Key(b)] if a == "metadata" && b == "name"
-        );
+        let is_name = match path.segments() {
+            [PathSegment::Key(a), PathSegment::Key(b)] => a == "metadata" && b == "name",
+            // A dependency names another contract: the same grammar.
+            [
+                PathSegment::Key(a),
+                PathSegment::Key(b),
+                PathSegment::Index(_),
+                PathSegment::Key(c),
+            ] => a == "spec" && b == "dependencies" && c == "workload",
+            _ => false,
+        };
         if !is_name {
             return None;
         }

@@ -6,10 +6,12 @@ mod compat;
 mod hash;
 mod hints;
 pub mod model;
+mod set;
 mod validate;
 
 pub use checked::{CheckedContract, DEFAULT_DOCKERFILE, DEFAULT_TIER};
 pub use compat::Implemented;
 pub use hash::ContractHash;
 pub use hints::suggest_name;
+pub use set::{SetMember, check_set, is_callable};
 pub use validate::{ValidateOptions, contract_schema, validate, validate_document};

@@ -73,6 +73,10 @@ pub struct Spec {
     /// Compute resources, by tier.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resources: Option<Resources>,
+    /// Tenants this workload calls, as a list of `- workload: ledger-grpc` entries; each gets
+    /// an egress rule and a `<NAME>_HOST` variable.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dependencies: Option<Vec<Dependency>>,
 }
 
 macro_rules! string_enum {
@@ -259,4 +263,13 @@ pub struct Resources {
     /// The tier; the profile's default tier when missing (W002).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tier: Option<Tier>,
+}
+
+/// One dependency entry, written `- workload: ledger-grpc`: a tenant this workload calls.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Dependency {
+    /// The called workload's `metadata.name` (same grammar), not this contract's own.
+    #[schemars(regex(pattern = NAME_PATTERN), length(min = 1, max = NAME_MAX_LENGTH))]
+    pub workload: String,
 }

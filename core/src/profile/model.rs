@@ -237,6 +237,10 @@ pub struct DatabaseServer {
     pub pooler: Option<Endpoint>,
     /// Where the server (or pooler) is on the network, for the egress rule.
     pub network: Peer,
+    /// Where the server itself is when a pooler stands in front of it (`network` is then the
+    /// pooler's): the provisioning Job connects to the server directly. Without it, `network`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server_network: Option<Peer>,
     /// A short description, such as `RDS PostgreSQL`.
     pub description: String,
     // Provisioning: how the platform's Job creates each tenant on this server.

@@ -8,7 +8,7 @@ use crate::contract::model::{CapabilityName, Engine, Exposure};
 
 /// One variable the platform sets in the workload's container.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PlatformVariable {
+pub enum PlatformVariable<'a> {
     /// `PORT`: the HTTP port (8080).
     Port,
     /// `GRPC_PORT`: the gRPC port (50051).
@@ -25,6 +25,8 @@ pub enum PlatformVariable {
     ResourceAttributes,
     /// A key of the database connection, read from the `<name>-db` Secret in a cluster.
     Database(DatabaseKey),
+    /// `<W>_HOST`: the in-cluster host of a workload this one calls (`spec.dependencies`).
+    DependencyHost(&'a str),
 }
 
 /// A key of a database connection: the same names under every profile and on a laptop.
@@ -109,18 +111,19 @@ impl DatabaseKey {
     }
 }
 
-impl PlatformVariable {
+impl PlatformVariable<'_> {
     /// The variable's name.
-    pub fn name(self) -> &'static str {
+    pub fn name(self) -> String {
         match self {
-            PlatformVariable::Port => "PORT",
-            PlatformVariable::GrpcPort => "GRPC_PORT",
-            PlatformVariable::MetricsPort => "METRICS_PORT",
-            PlatformVariable::OtlpEndpoint => "OTEL_EXPORTER_OTLP_ENDPOINT",
-            PlatformVariable::OtlpProtocol => "OTEL_EXPORTER_OTLP_PROTOCOL",
-            PlatformVariable::ServiceName => "OTEL_SERVICE_NAME",
-            PlatformVariable::ResourceAttributes => "OTEL_RESOURCE_ATTRIBUTES",
-            PlatformVariable::Database(key) => key.name(),
+            PlatformVariable::Port => "PORT".to_owned(),
+            PlatformVariable::GrpcPort => "GRPC_PORT".to_owned(),
+            PlatformVariable::MetricsPort => "METRICS_PORT".to_owned(),
+            PlatformVariable::OtlpEndpoint => "OTEL_EXPORTER_OTLP_ENDPOINT".to_owned(),
+            PlatformVariable::OtlpProtocol => "OTEL_EXPORTER_OTLP_PROTOCOL".to_owned(),
+            PlatformVariable::ServiceName => "OTEL_SERVICE_NAME".to_owned(),
+            PlatformVariable::ResourceAttributes => "OTEL_RESOURCE_ATTRIBUTES".to_owned(),
+            PlatformVariable::Database(key) => key.name().to_owned(),
+            PlatformVariable::DependencyHost(workload) => dependency_host_variable(workload),
         }
     }
 
@@ -153,10 +156,58 @@ pub fn database_keys(engine: Engine) -> &'static [DatabaseKey] {
     }
 }
 
+/// The variable holding the host of dependency `workload`: upper snake case plus `_HOST`
+/// (`ledger-grpc` → `LEDGER_GRPC_HOST`), the same under every profile.
+pub fn dependency_host_variable(workload: &str) -> String {
+    let mut name: String = workload
+        .chars()
+        .map(|c| match c {
+            '-' => '_',
+            c => c.to_ascii_uppercase(),
+        })
+        .collect();
+    name.push_str("_HOST");
+    name
+}
+
+/// Whether `name` is a variable the platform sets for another purpose (`DB_HOST` of a
+/// database), so no dependency's `<W>_HOST` may take it.
+pub fn is_platform_variable(name: &str) -> bool {
+    const KEYS: &[DatabaseKey] = &[
+        DatabaseKey::Url,
+        DatabaseKey::Host,
+        DatabaseKey::Port,
+        DatabaseKey::Name,
+        DatabaseKey::User,
+        DatabaseKey::Password,
+        DatabaseKey::RedisUrl,
+    ];
+    let fixed = [
+        PlatformVariable::Port,
+        PlatformVariable::GrpcPort,
+        PlatformVariable::MetricsPort,
+        PlatformVariable::OtlpEndpoint,
+        PlatformVariable::OtlpProtocol,
+        PlatformVariable::ServiceName,
+        PlatformVariable::ResourceAttributes,
+    ];
+    fixed.iter().any(|variable| variable.name() == name)
+        || KEYS.iter().any(|key| key.name() == name)
+}
+
+/// The in-cluster host of dependency `workload`: its Service in the namespace the profile's
+/// pattern gives it, `<W>.<W's namespace>.svc`.
+pub fn dependency_host(workload: &str, namespace_pattern: &str) -> String {
+    format!(
+        "{workload}.{}.svc",
+        namespace_pattern.replace("{name}", workload)
+    )
+}
+
 /// Every variable a checked contract's container gets, in the order the render writes them.
 /// Names depend on the contract only (the portability invariant); a profile changes them only
 /// through the capabilities it injects (W003), which are part of the checked contract.
-pub fn platform_environment(contract: &CheckedContract) -> Vec<PlatformVariable> {
+pub fn platform_environment(contract: &CheckedContract) -> Vec<PlatformVariable<'_>> {
     let mut variables = Vec::new();
     match contract.exposure {
         Exposure::PublicHttp | Exposure::InternalHttp => variables.push(PlatformVariable::Port),
@@ -181,5 +232,11 @@ pub fn platform_environment(contract: &CheckedContract) -> Vec<PlatformVariable>
                 .map(|key| PlatformVariable::Database(*key)),
         );
     }
+    variables.extend(
+        contract
+            .dependencies
+            .iter()
+            .map(|workload| PlatformVariable::DependencyHost(workload)),
+    );
     variables
 }

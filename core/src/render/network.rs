@@ -1,4 +1,5 @@
-//! Network guard rails: default deny, DNS, and one allow rule per declared need.
+//! Network guard rails: default deny, DNS, and one allow rule per declared need (exposure,
+//! metrics, database, tracing, the workloads it calls).
 
 use std::collections::BTreeMap;
 
@@ -13,7 +14,10 @@ use super::context::{Context, GRPC_PORT, HTTP_PORT, METRICS_PORT};
 use crate::contract::model::{CapabilityName, Exposure};
 use crate::manifest::{Manifest, Object, Zone};
 use crate::profile::model::Peer;
-use crate::profile::server;
+use crate::profile::{Profile, server};
+
+/// The DNS port when the profile's peer names none.
+const DNS_PORT: u16 = 53;
 
 /// Every NetworkPolicy of the tenant namespace.
 pub fn render(ctx: &Context<'_>) -> Vec<Manifest> {
@@ -30,10 +34,7 @@ pub fn render(ctx: &Context<'_>) -> Vec<Manifest> {
             "allow-dns",
             LabelSelector::default(),
             Vec::new(),
-            vec![NetworkPolicyEgressRule {
-                to: Some(vec![peer(&ctx.profile.spec.dns)]),
-                ports: Some(vec![port(53, "UDP"), port(53, "TCP")]),
-            }],
+            vec![dns_rule(ctx.profile)],
         ),
     ];
     let workload = ctx.selector();
@@ -75,10 +76,7 @@ pub fn render(ctx: &Context<'_>) -> Vec<Manifest> {
             name,
             workload.clone(),
             Vec::new(),
-            vec![NetworkPolicyEgressRule {
-                to: Some(vec![peer(target)]),
-                ports: target.port.map(|p| vec![port(p, "TCP")]),
-            }],
+            vec![egress_rule(target)],
         ));
     };
     if let Some(database) = ctx
@@ -94,7 +92,75 @@ pub fn render(ctx: &Context<'_>) -> Vec<Manifest> {
             &ctx.profile.spec.telemetry.collector,
         );
     }
+    if !ctx.contract.dependencies.is_empty() {
+        let rules = ctx
+            .contract
+            .dependencies
+            .iter()
+            .map(|workload| dependency_rule(ctx.profile, workload))
+            .collect();
+        policies.push(policy(
+            ctx,
+            "allow-to-dependencies",
+            workload.clone(),
+            Vec::new(),
+            rules,
+        ));
+    }
     policies
+}
+
+/// The egress rule to DNS: the profile's peer on its port (53 when it names none), UDP and TCP.
+pub(crate) fn dns_rule(profile: &Profile) -> NetworkPolicyEgressRule {
+    let dns = &profile.spec.dns;
+    let number = dns.port.unwrap_or(DNS_PORT);
+    NetworkPolicyEgressRule {
+        to: Some(vec![peer(dns)]),
+        ports: Some(vec![port(number, "UDP"), port(number, "TCP")]),
+    }
+}
+
+/// The egress rule to a workload this one calls: its pods in its namespace, on the named ports
+/// `http` and `grpc` (whichever it serves).
+fn dependency_rule(profile: &Profile, workload: &str) -> NetworkPolicyEgressRule {
+    let labels = |pairs: &[(&str, String)]| LabelSelector {
+        match_labels: Some(
+            pairs
+                .iter()
+                .map(|(key, value)| ((*key).to_owned(), value.clone()))
+                .collect(),
+        ),
+        ..LabelSelector::default()
+    };
+    let namespace = profile.spec.namespace_pattern.replace("{name}", workload);
+    NetworkPolicyEgressRule {
+        to: Some(vec![NetworkPolicyPeer {
+            namespace_selector: Some(labels(&[("kubernetes.io/metadata.name", namespace)])),
+            pod_selector: Some(labels(&[
+                ("app.kubernetes.io/name", workload.to_owned()),
+                ("zave.io/workload", workload.to_owned()),
+            ])),
+            ..NetworkPolicyPeer::default()
+        }]),
+        ports: Some(
+            ["http", "grpc"]
+                .into_iter()
+                .map(|name| NetworkPolicyPort {
+                    port: Some(IntOrString::String(name.to_owned())),
+                    protocol: Some("TCP".to_owned()),
+                    end_port: None,
+                })
+                .collect(),
+        ),
+    }
+}
+
+/// The egress rule to a profile peer, on its port when it names one.
+pub(crate) fn egress_rule(target: &Peer) -> NetworkPolicyEgressRule {
+    NetworkPolicyEgressRule {
+        to: Some(vec![peer(target)]),
+        ports: target.port.map(|p| vec![port(p, "TCP")]),
+    }
 }
 
 fn policy(

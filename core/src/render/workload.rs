@@ -21,7 +21,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use super::context::{Context, GRPC_PORT, HTTP_PORT, METRICS_PORT};
-use super::environment::{PlatformVariable, platform_environment};
+use super::environment::{PlatformVariable, dependency_host, platform_environment};
 use super::secrets;
 use super::tenancy::quantities;
 use crate::contract::model::CapabilityName;
@@ -286,7 +286,7 @@ fn probe(ctx: &Context<'_>) -> Option<Probe> {
 /// depend on the contract only (the portability invariant); values may depend on the profile.
 fn environment(ctx: &Context<'_>) -> Vec<EnvVar> {
     let plain = |variable: PlatformVariable, value: String| EnvVar {
-        name: variable.name().to_owned(),
+        name: variable.name(),
         value: Some(value),
         value_from: None,
     };
@@ -309,6 +309,10 @@ fn environment(ctx: &Context<'_>) -> Vec<EnvVar> {
                 plain(variable, ctx.profile.spec.telemetry.otlp_endpoint.clone())
             }
             PlatformVariable::ServiceName => plain(variable, ctx.name().to_owned()),
+            PlatformVariable::DependencyHost(workload) => plain(
+                variable,
+                dependency_host(workload, &ctx.profile.spec.namespace_pattern),
+            ),
             PlatformVariable::ResourceAttributes => {
                 let classification = serde_json::to_value(ctx.profile.spec.classification)
                     .ok()

@@ -26,6 +26,9 @@ pub struct InitAnswers {
     pub tier: Tier,
     /// Its Dockerfile (`Dockerfile`, the contract's default; not asked, kept from a contract).
     pub dockerfile_path: String,
+    /// The workloads it calls (`--depends-on`, not asked), in the order given; validating the
+    /// contract checks each name.
+    pub dependencies: Vec<String>,
 }
 
 impl InitAnswers {
@@ -40,6 +43,7 @@ impl InitAnswers {
             capabilities: Vec::new(),
             tier: DEFAULT_TIER,
             dockerfile_path: DEFAULT_DOCKERFILE.to_owned(),
+            dependencies: Vec::new(),
         }
     }
 
@@ -54,6 +58,7 @@ impl InitAnswers {
             capabilities: contract.capabilities.clone(),
             tier: contract.tier,
             dockerfile_path: contract.dockerfile_path.clone(),
+            dependencies: contract.dependencies.clone(),
         }
     }
 
@@ -93,6 +98,12 @@ impl InitAnswers {
             }
         }
         text.push_str(&format!("  resources:\n    tier: {}\n", self.tier));
+        if !self.dependencies.is_empty() {
+            text.push_str("  dependencies:\n");
+            for workload in &self.dependencies {
+                text.push_str(&format!("    - workload: {}\n", yaml_scalar(workload)));
+            }
+        }
         text
     }
 }

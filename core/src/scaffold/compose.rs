@@ -15,6 +15,8 @@ pub(crate) const COMPOSE_PATH: &str = "docker-compose.yml";
 
 /// The password of the local database: a throwaway for a laptop, never a cluster secret.
 const LOCAL_PASSWORD: &str = "local-only";
+/// Where a dependency is reached on a laptop: the host, where its own compose file publishes it.
+const LOCAL_DEPENDENCY_HOST: &str = "host.docker.internal";
 
 /// The local server of a declared engine.
 #[derive(Debug, Clone, Copy)]
@@ -105,6 +107,12 @@ services:
             text.push_str(&format!("      {}: {}\n", variable.name(), quoted(&value)));
         }
     }
+    if !contract.dependencies.is_empty() {
+        // Docker Desktop knows the name; Linux engines need it mapped to the host gateway.
+        text.push_str(&format!(
+            "    extra_hosts:\n      - \"{LOCAL_DEPENDENCY_HOST}:host-gateway\"\n"
+        ));
+    }
     let mut needs = Vec::new();
     if let Some(local) = engine {
         needs.push((local.service, "service_healthy"));
@@ -151,6 +159,8 @@ fn local_value(
         PlatformVariable::OtlpEndpoint => "http://tracing:4317".to_owned(),
         PlatformVariable::ServiceName => contract.name.clone(),
         PlatformVariable::ResourceAttributes => "deployment.environment=local".to_owned(),
+        // Another tenant runs on the laptop in its own compose project, on the host's ports.
+        PlatformVariable::DependencyHost(_) => LOCAL_DEPENDENCY_HOST.to_owned(),
         PlatformVariable::Database(key) => engine
             .map(|local| database_value(key, &contract.name, local))
             .unwrap_or_default(),

@@ -32,6 +32,9 @@ fn meaning(variable: PlatformVariable) -> &'static str {
             DatabaseKey::Password => "the database password (from the secret store, never in Git)",
             DatabaseKey::RedisUrl => "the Redis connection, as one URL",
         },
+        PlatformVariable::DependencyHost(_) => {
+            "the host of a workload this one calls (`spec.dependencies`): HTTP on port 80, gRPC on 50051"
+        }
     }
 }
 

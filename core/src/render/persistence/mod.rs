@@ -1,6 +1,7 @@
 //! Database provisioning, platform-owned: per engine an idempotent script generated from the
 //! contract and profile, and the Kubernetes objects that run it in the platform namespace.
 
+pub mod isolation;
 pub mod mysql;
 pub mod names;
 mod objects;

@@ -1,5 +1,6 @@
 //! The Kubernetes side of provisioning, all in the platform namespace: the generated tenant
-//! password pushed to the store, the Job's credentials, the script and the Job that runs it.
+//! password pushed to the store, the Job's credentials, the script, the Job that runs it and
+//! the Job's NetworkPolicy.
 
 use std::collections::BTreeMap;
 
@@ -11,7 +12,7 @@ use k8s_openapi::api::core::v1::{
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
-use super::Tenant;
+use super::{Tenant, isolation};
 use crate::contract::model::Engine;
 use crate::manifest::{Manifest, Object, Zone};
 use crate::render::context::Context;
@@ -167,8 +168,9 @@ pub fn render(ctx: &Context<'_>, tenant: &Tenant<'_>) -> Vec<Manifest> {
     manifests.push(Manifest::new(Zone::Platform, Object::ConfigMap(config_map)));
     manifests.push(Manifest::new(
         Zone::Platform,
-        Object::Job(job(ctx, meta(&run_name), image, &credentials)),
+        Object::Job(job(ctx, tenant, meta(&run_name), image, &credentials)),
     ));
+    manifests.push(isolation::policy(ctx, tenant));
     manifests
 }
 
@@ -178,7 +180,13 @@ fn run_hash(script: &super::ProvisionScript, image: &str) -> String {
     super::short_hash(script.entries().chain([("image", image)]))
 }
 
-fn job(ctx: &Context<'_>, mut metadata: ObjectMeta, image: &str, credentials: &str) -> Job {
+fn job(
+    ctx: &Context<'_>,
+    tenant: &Tenant<'_>,
+    mut metadata: ObjectMeta,
+    image: &str,
+    credentials: &str,
+) -> Job {
     let id = i64::from(ctx.profile.spec.run_as_user);
     let name = metadata.name.clone().unwrap_or_default();
     if let Some(annotations) = metadata.annotations.as_mut() {
@@ -261,7 +269,7 @@ fn job(ctx: &Context<'_>, mut metadata: ObjectMeta, image: &str, credentials: &s
             backoff_limit: Some(6),
             template: PodTemplateSpec {
                 metadata: Some(ObjectMeta {
-                    labels: Some(ctx.labels()),
+                    labels: Some(isolation::pod_labels(tenant)),
                     ..ObjectMeta::default()
                 }),
                 spec: Some(pod),

@@ -1,0 +1,117 @@
+//! Stage 4, the set: findings about contracts validated or rendered together (duplicate names,
+//! dependencies nobody can answer, dependencies outside the set).
+
+use std::collections::BTreeMap;
+
+use super::checked::{CheckedContract, SetSpans};
+use super::model::Exposure;
+use crate::diagnostic::{self, Code, Diagnostic, Severity};
+use crate::document::Path;
+
+/// What the set check needs of one checked contract: its name, exposure and dependencies, with
+/// their positions. Small, so a run over many contracts can keep one per contract.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SetMember {
+    name: String,
+    exposure: Exposure,
+    dependencies: Vec<String>,
+    spans: SetSpans,
+}
+
+impl SetMember {
+    /// The facts of `checked` the set check reads.
+    pub fn of(checked: &CheckedContract) -> SetMember {
+        SetMember {
+            name: checked.name.clone(),
+            exposure: checked.exposure,
+            dependencies: checked.dependencies.clone(),
+            spans: checked.spans.clone(),
+        }
+    }
+
+    /// The contract's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+/// Whether other tenants can call a workload of this exposure (it has a Service and allows
+/// ingress from tenant namespaces).
+pub fn is_callable(exposure: Exposure) -> bool {
+    matches!(exposure, Exposure::InternalHttp | Exposure::Grpc)
+}
+
+/// Every finding about a set of contracts, as the index of the member it belongs to and the
+/// finding, by index then source position. Z401 is on the later of two contracts with one
+/// name; Z402 (error) and Z403 (warning, an error when `strict`) on the dependency entry.
+pub fn check_set(members: &[SetMember], strict: bool) -> Vec<(usize, Diagnostic)> {
+    let mut first_named: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut findings = Vec::new();
+    for (index, member) in members.iter().enumerate() {
+        if first_named.contains_key(member.name.as_str()) {
+            let path = Path::root().key("metadata").key("name");
+            findings.push((
+                index,
+                Diagnostic::new(
+                    Code::DuplicateName,
+                    &path,
+                    member.spans.name,
+                    format!(
+                        "another contract of this set is already named \"{}\"",
+                        member.name
+                    ),
+                )
+                .with_help("rename one of the two: each tenant needs a name of its own"),
+            ));
+        } else {
+            first_named.insert(&member.name, index);
+        }
+    }
+    for (index, member) in members.iter().enumerate() {
+        let mut own = Vec::new();
+        for (position, workload) in member.dependencies.iter().enumerate() {
+            let path = Path::root()
+                .key("spec")
+                .key("dependencies")
+                .index(position)
+                .key("workload");
+            let span = member.spans.dependencies.get(position).copied().flatten();
+            match first_named.get(workload.as_str()).map(|&i| &members[i]) {
+                Some(callee) if !is_callable(callee.exposure) => own.push(
+                    Diagnostic::new(
+                        Code::UncallableDependency,
+                        &path,
+                        span,
+                        format!(
+                            "workload \"{workload}\" cannot be called by other tenants: its exposure is \"{}\"",
+                            callee.exposure
+                        ),
+                    )
+                    .with_help(format!(
+                        "give \"{workload}\" exposure \"internal-http\" or \"grpc\", or remove this dependency"
+                    )),
+                ),
+                Some(_) => {}
+                None => {
+                    let mut finding = Diagnostic::new(
+                        Code::DependencyOutsideSet,
+                        &path,
+                        span,
+                        format!("workload \"{workload}\" is not among the contracts given"),
+                    )
+                    .with_help(format!(
+                        "give \"{workload}\"'s contract too, or make sure the tree already holds it"
+                    ));
+                    if strict {
+                        finding.severity = Severity::Error;
+                    }
+                    own.push(finding);
+                }
+            }
+        }
+        diagnostic::sort(&mut own);
+        findings.extend(own.into_iter().map(|finding| (index, finding)));
+    }
+    findings.sort_by_key(|(index, _)| *index);
+    findings
+}
