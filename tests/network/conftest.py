@@ -27,20 +27,20 @@ class Cache:
     def __init__(self, zave: str, root: Path):
         self.zave, self.root, self.items = zave, root, {}
 
-    def world(self, profile: str, mode: str):
-        key = ("world", profile, mode)
+    def world(self, profile: str):
+        key = ("world", profile)
         if key not in self.items:
-            work = self.root / f"{profile}-{mode}"
-            w = worlds.build(self.zave, profile, work, mode)
+            work = self.root / profile
+            w = worlds.build(self.zave, profile, work)
             stream = work / "stream.yaml"
             stream.write_text(w.stream)
             self.items[key] = (w, stream)
         return self.items[key]
 
-    def query(self, name: str, profile: str, mode: str):
-        key = (name, profile, mode)
+    def query(self, name: str, profile: str):
+        key = (name, profile)
         if key not in self.items:
-            _, stream = self.world(profile, mode)
+            _, stream = self.world(profile)
             self.items[key] = getattr(analyzer, name)(stream)
         return self.items[key]
 

@@ -5,8 +5,9 @@ the provisioning Jobs) returning edges (source, destination, connections). `expe
 union of the rules; the test compares it with the analyzer's WHOLE matrix: an edge missing or
 one too many fails.
 
-Today's render has two known holes. Each sits in its own switch and its own rule below, next
-to the rule that replaces it, so the branch that fixes it flips one line.
+Between tenants, only declared dependencies are open: each caller reaches its callees' pods on
+their port, and nothing else. The provisioning Jobs take no connection and reach only DNS and
+their database server.
 """
 
 from __future__ import annotations
@@ -14,22 +15,6 @@ from __future__ import annotations
 from matrix import ALL, ANYWHERE, conns
 
 HTTP, GRPC, METRICS = 8080, 50051, 9090
-
-# ---------------------------------------------------------------------------------------------
-# Hole (1): internal-http and grpc tenants are reachable by NO tenant. Every tenant's
-# default-deny blocks its egress, and nothing opens it towards a callee, so the callee's
-# allow-from-tenants policy opens a door nobody can walk to (the sanity check calls it
-# redundant). To be replaced by "each caller → its declared dependencies' pods on ports
-# http/grpc" (`dependency_edges`): set to False when the render writes the egress rules of
-# `spec.dependencies` (the callers in contracts/callers/ then render with their dependencies).
-KNOWN_HOLES_UNTIL_DEPENDENCIES = True
-
-# Hole (2): the database provisioning Job has no NetworkPolicy, so its pods are open both ways
-# (anything not isolated reaches them, they reach anything not isolated and any address).
-# To be replaced by "the Job: no ingress; egress only DNS and its database server"
-# (`job_fixed`): set to False when the render writes the Job's own NetworkPolicy.
-JOB_OPEN_UNTIL_ITS_POLICY = True
-# ---------------------------------------------------------------------------------------------
 
 DNS_CONNS = lambda world: conns(("UDP", dns_port(world)), ("TCP", dns_port(world)))  # noqa: E731
 
@@ -44,10 +29,20 @@ def peer_conns(peer: dict):
 
 
 def server(world, engine: str) -> dict:
+    """Where tenants reach their engine: the server, or the pooler in front of it."""
     return world.profile["databases"][engine]["network"]
 
 
-# --- SPEC §4 Network, today and after both fixes ----------------------------------------------
+def server_itself(world, engine: str) -> dict:
+    """Where the provisioning Job connects: the server itself (`serverNetwork`, which a
+    profile with a pooler names), on the server's port; else the same peer as the tenants."""
+    database = world.profile["databases"][engine]
+    peer = dict(database.get("serverNetwork") or database["network"])
+    peer["port"] = database.get("port", peer.get("port"))
+    return peer
+
+
+# --- SPEC §4 Network --------------------------------------------------------------------------
 
 
 def ingress_controller_to_public(world):
@@ -102,11 +97,8 @@ def tracing_to_collector(world):
 
 
 def unmanaged(world) -> list[str]:
-    """Pods no zave policy selects: the platform's own (and, today, the provisioning Jobs)."""
-    pods = [p.endpoint for p in world.platform + world.neighbours]
-    if not world.job_fixed:
-        pods += [j.endpoint for j in world.jobs]
-    return pods
+    """Pods no zave policy selects: the platform's own."""
+    return [p.endpoint for p in world.platform + world.neighbours]
 
 
 def unmanaged_open(world):
@@ -118,17 +110,11 @@ def unmanaged_open(world):
     return edges
 
 
-# --- Hole (1) and its fix ---------------------------------------------------------------------
-
-
-def callers_reach_no_callee(world):
-    """TODAY (hole 1): no tenant → any internal-http/grpc tenant. No edge at all; the test
-    also asserts the absence by name (`test_no_tenant_reaches_a_callee_today`)."""
-    return []
+# --- Tenants calling tenants -----------------------------------------------------------------
 
 
 def dependency_edges(world):
-    """FIXED: each caller → each declared dependency's pods on the named port of its exposure
+    """Each caller → each declared dependency's pods on the named port of its exposure
     (`http` = 8080 for internal-http, `grpc` = 50051), allowed by the callee's
     allow-from-tenants. Nothing else between tenants."""
     port = {"internal-http": HTTP, "grpc": GRPC}
@@ -139,22 +125,15 @@ def dependency_edges(world):
     ]
 
 
-# --- Hole (2) and its fix ---------------------------------------------------------------------
+# --- The provisioning Jobs ------------------------------------------------------------------
 
 
-def job_open_until_its_policy(world):
-    """TODAY (hole 2): the Jobs are among the unmanaged pods (`unmanaged_open` counts them),
-    and like any pod outside a tenant namespace they still reach no tenant: the tenants'
-    default-deny holds. No edge beyond `unmanaged_open`."""
-    return []
-
-
-def job_fixed(world):
-    """FIXED: the Job: no ingress; egress only DNS and its tenant's database server."""
+def jobs_to_dns_and_their_server(world):
+    """The Job: no ingress; egress only DNS and its tenant's database server itself."""
     edges = []
     for j in world.jobs:
         edges += [(j.endpoint, dst, DNS_CONNS(world)) for dst in world.peer(world.profile["dns"])]
-        s = server(world, j.tenant.engine)
+        s = server_itself(world, j.tenant.engine)
         edges += [(j.endpoint, dst, peer_conns(s)) for dst in world.peer(s)]
     return edges
 
@@ -168,15 +147,9 @@ def rules(world):
         "tenants → their engine's server, its port": tenants_to_database,
         "tracing tenants → OTLP collector, its port": tracing_to_collector,
         "unmanaged platform pods: open": unmanaged_open,
+        "callers → declared dependencies, http/grpc": dependency_edges,
+        "the Job → DNS and its database server only": jobs_to_dns_and_their_server,
     }
-    if not world.dependencies_fixed:
-        r["KNOWN_HOLES_UNTIL_DEPENDENCIES: callers reach no callee"] = callers_reach_no_callee
-    else:
-        r["callers → declared dependencies, http/grpc"] = dependency_edges
-    if not world.job_fixed:
-        r["JOB_OPEN_UNTIL_ITS_POLICY: the Jobs are unmanaged"] = job_open_until_its_policy
-    else:
-        r["the Job → DNS and its database server only"] = job_fixed
     return r
 
 
@@ -192,20 +165,11 @@ def expected(world):
 
 def allowed_sanity_findings(world) -> set[str]:
     """Findings of `nca --sanity` that are expected, each for a stated reason."""
-    allowed = set()
-    if not world.dependencies_fixed:
-        # Hole (1): no tenant can reach a callee, so its allow-from-tenants opens nothing.
-        allowed |= {
-            f"NetworkPolicy {t.namespace}/allow-from-tenants is redundant"
-            for t in world.tenants
-            if t.exposure in ("internal-http", "grpc")
-        }
-    else:
-        # With dependencies: only a callee no tenant of the set calls.
-        called = {d for t in world.tenants for d in t.dependencies}
-        allowed |= {
-            f"NetworkPolicy {t.namespace}/allow-from-tenants is redundant"
-            for t in world.tenants
-            if t.exposure in ("internal-http", "grpc") and t.name not in called
-        }
+    # A callee no tenant of the set calls: its allow-from-tenants opens a door nobody uses.
+    called = {d for t in world.tenants for d in t.dependencies}
+    allowed = {
+        f"NetworkPolicy {t.namespace}/allow-from-tenants is redundant"
+        for t in world.tenants
+        if t.exposure in ("internal-http", "grpc") and t.name not in called
+    }
     return allowed

@@ -16,17 +16,15 @@ import matrix
 import world as worlds
 
 PROFILES = worlds.PROFILES
-# The set as rendered by this zave: callers with their dependencies once hole (1) is closed.
-TODAY = "today" if expectations.KNOWN_HOLES_UNTIL_DEPENDENCIES else "dependencies"
 
 
 def test_the_pinned_analyzer_runs():
     assert analyzer.version() == f"NCA version {analyzer.NCA_VERSION}"
 
 
-def check_matrix(cache, profile: str, mode: str):
-    w, stream = cache.world(profile, mode)
-    actual, run = cache.query("connectivity", profile, mode)
+def check_matrix(cache, profile: str):
+    w, stream = cache.world(profile)
+    actual, run = cache.query("connectivity", profile)
     wanted = matrix.canonical(expectations.expected(w))
     lines = matrix.diff(wanted, actual)
     if lines:
@@ -40,9 +38,9 @@ def check_matrix(cache, profile: str, mode: str):
         )
 
 
-def check_sanity(cache, profile: str, mode: str):
-    w, stream = cache.world(profile, mode)
-    findings, run = cache.query("sanity", profile, mode)
+def check_sanity(cache, profile: str):
+    w, stream = cache.world(profile)
+    findings, run = cache.query("sanity", profile)
     allowed = expectations.allowed_sanity_findings(w)
     unexpected = [f for f in findings if f not in allowed]
     assert not unexpected, (
@@ -50,24 +48,24 @@ def check_sanity(cache, profile: str, mode: str):
         + "\n  ".join(unexpected)
         + f"\n(allowed: {sorted(allowed)})\n\n{run.explain()}"
     )
-    # An allowance that no longer happens is stale: the hole it excuses is gone, flip its switch.
+    # An allowance that no longer happens is stale: what it excuses is gone.
     stale = sorted(allowed - set(findings))
     assert not stale, f"profile {profile}: allowed findings the analyzer no longer reports: {stale}"
 
 
 @pytest.mark.parametrize("profile", PROFILES)
 def test_connectivity_matrix(cache, profile):
-    check_matrix(cache, profile, TODAY)
+    check_matrix(cache, profile)
 
 
 @pytest.mark.parametrize("profile", PROFILES)
 def test_sanity(cache, profile):
-    check_sanity(cache, profile, TODAY)
+    check_sanity(cache, profile)
 
 
 @pytest.mark.parametrize("profile", PROFILES)
 def test_the_stream_lists_namespaces_first(cache, profile):
-    w, _ = cache.world(profile, TODAY)
+    w, _ = cache.world(profile)
     kinds = [d["kind"] for d in yaml.safe_load_all(w.stream)]
     first_other = next(i for i, k in enumerate(kinds) if k != "Namespace")
     assert "Namespace" not in kinds[first_other:], "a Namespace after a namespaced object"
@@ -76,36 +74,16 @@ def test_the_stream_lists_namespaces_first(cache, profile):
 
 
 @pytest.mark.parametrize("profile", PROFILES)
-def test_no_tenant_reaches_a_callee_today(cache, profile):
-    """Hole (1), named: while it lasts, no pod of any tenant namespace reaches a callee."""
-    if not expectations.KNOWN_HOLES_UNTIL_DEPENDENCIES:
-        pytest.xfail("KNOWN_HOLES_UNTIL_DEPENDENCIES is off: test_dependencies covers callers")
-    w, _ = cache.world(profile, "today")
-    actual, _ = cache.query("connectivity", profile, "today")
-    callees = {t.endpoint for t in w.tenants if t.exposure in ("internal-http", "grpc")}
-    assert callees, "the set has no callee"
+def test_a_callee_is_reached_only_by_its_callers(cache, profile):
+    """Named: of all pods in tenant namespaces, only a callee's declared callers reach it."""
+    w, _ = cache.world(profile)
+    actual, _ = cache.query("connectivity", profile)
+    callers_of = {t.endpoint: set() for t in w.tenants if t.exposure in ("internal-http", "grpc")}
+    for t in w.tenants:
+        for d in t.dependencies:
+            callers_of[w.tenant(d).endpoint].add(t.endpoint)
+    assert any(callers_of.values()), "the set has no caller"
     sources = {e for t in w.tenants for e in (t.endpoint, t.stray)}
-    reached = sorted((s, d) for (s, d) in actual if s in sources and d in callees)
-    assert not reached, f"hole (1) is closed, flip KNOWN_HOLES_UNTIL_DEPENDENCIES: {reached}"
-
-
-@pytest.mark.parametrize("profile", PROFILES)
-def test_dependencies(cache, zave, profile):
-    """The fixed rule: callers (contracts/callers/) reach their declared dependencies only."""
-    accepted, output = worlds.dependencies_accepted(zave)
-    if not accepted:
-        if expectations.KNOWN_HOLES_UNTIL_DEPENDENCIES:
-            pytest.xfail(f"this zave refuses spec.dependencies (hole 1 still open):\n{output}")
-        pytest.fail(f"KNOWN_HOLES_UNTIL_DEPENDENCIES is off but zave refuses spec.dependencies:\n{output}")
-    check_matrix(cache, profile, "dependencies")
-    check_sanity(cache, profile, "dependencies")
-
-
-@pytest.mark.parametrize("profile", PROFILES)
-def test_fixed_rules_against_the_spec_policies(cache, profile):
-    """The FIXED rules (`dependency_edges`, `job_fixed`) already hold, per the analyzer, for
-    policies hand-written from SPEC.md §4 on top of today's render (world.preview_policies):
-    the switches can be flipped with rules that are known right. Delete this test (and
-    preview_policies) once both holes are closed by the render itself."""
-    check_matrix(cache, profile, "preview")
-    check_sanity(cache, profile, "preview")
+    for callee, callers in callers_of.items():
+        reached_by = {s for (s, d) in actual if d == callee and s in sources}
+        assert reached_by == callers, f"{callee}: reached by {sorted(reached_by)}"

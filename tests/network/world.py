@@ -84,8 +84,6 @@ class World:
     neighbours: list[PlatformPod]
     namespaces: list[str]  # platform namespaces the suite adds
     stream: str  # the one YAML stream given to the analyzer
-    dependencies_fixed: bool  # callers' egress to their dependencies is in the stream
-    job_fixed: bool  # the provisioning Jobs' own NetworkPolicy is in the stream
 
     def peer(self, peer: dict) -> list:
         """Endpoints a profile peer selects: an address block, or the pods matching it."""
@@ -162,14 +160,6 @@ def load_contract(path: Path, spec: dict) -> tuple[dict, Tenant]:
     )
 
 
-def dependencies_accepted(zave: str) -> tuple[bool, str]:
-    """Does this binary accept `spec.dependencies` (the callers validate with the whole set)?"""
-    run = subprocess.run(
-        [zave, "validate", *map(str, CONTRACTS + CALLERS)], capture_output=True, text=True
-    )
-    return run.returncode == 0, (run.stdout + run.stderr).strip()
-
-
 def pod(name: str, namespace: str, labels: dict[str, str]) -> dict:
     return {
         "apiVersion": "v1",
@@ -187,68 +177,9 @@ def namespace(name: str) -> dict:
     }
 
 
-def preview_policies(spec: dict, tenants: list[Tenant], jobs: list[Job]) -> list[dict]:
-    """The two fixes, written by hand from SPEC.md §4, until the render writes them: the callers'
-    egress to their dependencies (named ports http, grpc) and each Job's own policy (no
-    ingress; egress to DNS and its database server). They prove the FIXED rules of
-    expectations.py against the analyzer today; the render's own policies replace them."""
-
-    def to(peer: dict) -> dict:
-        if peer.get("cidr"):
-            return {"ipBlock": {"cidr": peer["cidr"]}}
-        return {
-            "namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": peer["namespace"]}},
-            "podSelector": {"matchLabels": dict(peer.get("podLabels") or {})},
-        }
-
-    def tcp(peer: dict) -> dict:
-        return {"ports": [{"port": peer["port"], "protocol": "TCP"}]} if peer.get("port") else {}
-
-    def policy(name, namespace, selector, types, egress):
-        return {
-            "apiVersion": "networking.k8s.io/v1",
-            "kind": "NetworkPolicy",
-            "metadata": {"name": name, "namespace": namespace},
-            "spec": {"podSelector": {"matchLabels": selector}, "policyTypes": types, "egress": egress},
-        }
-
-    by_name = {t.name: t for t in tenants}
-    dns_port = spec["dns"].get("port", 53)
-    out = []
-    for t in tenants:
-        if t.dependencies:
-            selector = {"app.kubernetes.io/name": t.name, "zave.io/workload": t.name}
-            egress = [
-                {
-                    "to": [
-                        {
-                            "namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": by_name[d].namespace}},
-                            "podSelector": {"matchLabels": {"app.kubernetes.io/name": d, "zave.io/workload": d}},
-                        }
-                    ],
-                    "ports": [{"port": "http", "protocol": "TCP"}, {"port": "grpc", "protocol": "TCP"}],
-                }
-                for d in t.dependencies
-            ]
-            out.append(policy("preview-allow-to-dependencies", t.namespace, selector, ["Egress"], egress))
-    for j in jobs:
-        selector = dict(j.labels)  # all of its pods' labels: this Job's pods only
-        server = spec["databases"][j.tenant.engine]["network"]
-        egress = [
-            {"to": [to(spec["dns"])], "ports": [{"port": dns_port, "protocol": "UDP"}, {"port": dns_port, "protocol": "TCP"}]},
-            {"to": [to(server)], **tcp(server)},
-        ]
-        out.append(policy(f"preview-{j.name}", j.namespace, selector, ["Ingress", "Egress"], egress))
-    return out
-
-
-def build(zave: str, profile_name: str, work: Path, mode: str) -> World:
-    """mode: `today` (callers rendered without their dependencies), `dependencies` (rendered
-    with them: needs a zave that accepts the field), `preview` (today's render plus the two
-    fixes written by hand, see preview_policies)."""
-    import expectations
-
-    with_dependencies = mode == "dependencies"
+def build(zave: str, profile_name: str, work: Path) -> World:
+    """Renders the set (callers with their dependencies) under `profile_name` and builds the
+    analyzer's stream around it."""
     spec = profile_spec(zave, profile_name)
     contracts_dir = work / "contracts"
     if contracts_dir.exists():
@@ -257,12 +188,6 @@ def build(zave: str, profile_name: str, work: Path, mode: str) -> World:
     tenants = []
     for path in CONTRACTS + CALLERS:
         doc, tenant = load_contract(path, spec)
-        if not with_dependencies:
-            declared = tenant.dependencies
-            # Today's binary refuses the field: the callers are rendered without it (the same
-            # tenants otherwise), and the expectations say they reach no callee (hole 1).
-            doc["spec"].pop("dependencies", None)
-            tenant.dependencies = declared if mode == "preview" else []
         (contracts_dir / path.name).write_text(yaml.safe_dump(doc, sort_keys=False))
         tenants.append(tenant)
 
@@ -298,8 +223,6 @@ def build(zave: str, profile_name: str, work: Path, mode: str) -> World:
     synthetic_pods = [pod(p.name, p.namespace, p.labels) for p in platform + neighbours]
     synthetic_pods += [pod("stray", t.namespace, {"app.kubernetes.io/name": "stray"}) for t in tenants]
     # ONE stream, Namespaces first: the analyzer drops a pod whose namespace it has not read.
-    if mode == "preview":
-        others += preview_policies(spec, tenants, jobs)
     docs = [namespace(ns) for ns in namespaces] + rendered_ns + synthetic_pods + others
     stream = yaml.safe_dump_all(docs, sort_keys=False)
     return World(
@@ -311,6 +234,4 @@ def build(zave: str, profile_name: str, work: Path, mode: str) -> World:
         neighbours,
         namespaces,
         stream,
-        dependencies_fixed=mode != "today",
-        job_fixed=mode == "preview" or not expectations.JOB_OPEN_UNTIL_ITS_POLICY,
     )
