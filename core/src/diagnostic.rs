@@ -98,6 +98,18 @@ codes! {
     InvalidImage = "Z305", "policy";
     /// A version label that is not `sha-` and seven hex digits.
     InvalidVersion = "Z306", "policy";
+    /// A profile value that Kubernetes would refuse in an object: a name, a label, an
+    /// annotation, a host, an address block, a quantity or a duration.
+    InvalidProfileValue = "Z307", "policy";
+    /// A network peer that does not say what it opens: no port without `allPorts: true`, or a
+    /// namespace and an address block at once.
+    AmbiguousPeer = "Z308", "policy";
+    /// A network peer open to every address (`0.0.0.0/0`, `::/0`); a warning, refused when strict.
+    OpenPeer = "Z309", "policy";
+    /// A tenant namespace the profile reserves: one it names itself, `default`, or `kube-*`.
+    ReservedNamespace = "Z310", "policy";
+    /// A tenant name equal to a pod selector value the profile uses, such as `pgbouncer`.
+    ReservedName = "Z311", "policy";
     /// `spec.delivery` is missing; `rolling` is used.
     DeliveryDefaulted = "W001", "mutation";
     /// `spec.resources.tier` is missing; the profile's default tier is used.
@@ -111,7 +123,7 @@ codes! {
 impl Code {
     /// The severity a finding of this code has before strict mode.
     pub fn default_severity(self) -> Severity {
-        if self.as_str().starts_with('W') {
+        if self.as_str().starts_with('W') || self == Code::OpenPeer {
             Severity::Warning
         } else {
             Severity::Error
