@@ -57,7 +57,7 @@ pub fn run(args: &DiffArgs) -> ExitCode {
 }
 
 fn against_tree(args: &DiffArgs, out: &std::path::Path) -> ExitCode {
-    let profile = match args.profile.load_or_report() {
+    let profile = match args.profile.load_or_report(args.inputs.strict) {
         Ok(profile) => profile,
         Err(status) => return status,
     };
@@ -102,7 +102,7 @@ fn between_profiles(args: &DiffArgs) -> Result<String, String> {
         return Err("zave: --to-profile compares one contract; name one\n".to_owned());
     };
     let input = input::read(contract).map_err(|e| format!("zave: {e}\n"))?;
-    let from = load(&args.profile)?;
+    let from = load(&args.profile, args.inputs.strict)?;
     let given = args.inputs.given(1).map_err(|e| format!("zave: {e}\n"))?;
     let source = String::from_utf8_lossy(&input.bytes).into_owned();
     let render = |profile: &Profile| {
@@ -117,10 +117,13 @@ fn between_profiles(args: &DiffArgs) -> Result<String, String> {
             .map_err(|d| d.to_text(&input.name, Some(&source), zave::TextStyle::Plain))
     };
     let before = render(&from)?;
-    let to = load(&ProfileArg {
-        profile: args.to_profile.clone().unwrap_or_default(),
-        profile_file: None,
-    })?;
+    let to = load(
+        &ProfileArg {
+            profile: args.to_profile.clone().unwrap_or_default(),
+            profile_file: None,
+        },
+        args.inputs.strict,
+    )?;
     let after = render(&to)?;
     Ok(zave::diff::between_profiles(&before, &from, &after, &to)
         .into_iter()
@@ -128,8 +131,8 @@ fn between_profiles(args: &DiffArgs) -> Result<String, String> {
         .collect())
 }
 
-fn load(profile: &ProfileArg) -> Result<Profile, String> {
-    profile.load().map_err(|error| match error {
+fn load(profile: &ProfileArg, strict: bool) -> Result<Profile, String> {
+    profile.load(strict).map_err(|error| match error {
         ProfileError::Usage(message) => format!("zave: {message}\n"),
         ProfileError::Invalid(text) => text,
     })

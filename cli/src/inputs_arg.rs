@@ -17,7 +17,7 @@ pub struct InputArgs {
     /// The platform bundle recorded on every object.
     #[arg(long, value_name = "NAME")]
     pub bundle: Option<String>,
-    /// Treat warnings (defaults zave applied) as errors.
+    /// Treat warnings (defaults zave applied, a `--profile-file`'s warnings) as errors.
     #[arg(long)]
     pub strict: bool,
 }

@@ -87,7 +87,7 @@ impl TreeArgs {
 
 /// Runs `zave render`.
 pub fn run(args: &RenderArgs) -> ExitCode {
-    let profile = match args.profile.load_or_report() {
+    let profile = match args.profile.load_or_report(args.inputs.strict) {
         Ok(profile) => profile,
         Err(status) => return status,
     };

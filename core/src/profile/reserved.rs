@@ -147,7 +147,7 @@ pub fn check_tenant(name: &str, document: &Node, profile: &Profile) -> Vec<Diagn
                 &path,
                 at,
                 format!(
-                    "tenant name \"{name}\" is a pod selector value profile \"{}\" uses: its pods would match the platform's network rules",
+                    "tenant name \"{name}\" is reserved: profile \"{}\" selects platform pods by it, and a tenant's pods carry their name as app.kubernetes.io/name",
                     profile.name()
                 ),
             )

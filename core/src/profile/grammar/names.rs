@@ -37,6 +37,9 @@ pub fn dns_subdomain(value: &str) -> Result<(), String> {
     if value.ends_with('.') {
         return Err("it ends with a dot".to_owned());
     }
+    if !value.contains('.') {
+        return dns_label(value);
+    }
     for label in value.split('.') {
         if label.is_empty() {
             return Err(if value.is_empty() {
