@@ -92,7 +92,8 @@ pub(super) fn check_pattern(profile: &Profile, findings: &mut Findings<'_>) {
             .is_some_and(is_contract_name)
     });
     let example = if kube {
-        Some(format!("{KUBE_PREFIX}system"))
+        let name = KUBE_PREFIX.get(prefix.len()..).unwrap_or_default();
+        Some(format!("{prefix}{name}system{suffix}"))
     } else {
         producible.map(str::to_owned)
     };
