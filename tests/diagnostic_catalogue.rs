@@ -50,10 +50,10 @@ impl Example {
     fn findings(&self) -> (Vec<zave::Diagnostic>, Vec<u8>) {
         let bytes = std::fs::read(repo_root().join(&self.fixture)).expect("example fixture exists");
         if self.fixture.starts_with("fixtures/profiles/") {
-            let findings = zave::Profile::from_yaml(&bytes)
-                .err()
-                .map(|d| d.0)
-                .unwrap_or_default();
+            let findings = match zave::Profile::load(&bytes, false) {
+                Ok(loaded) => loaded.findings,
+                Err(Diagnostics(findings)) => findings,
+            };
             return (findings, bytes);
         }
         if !self.after.is_empty() {

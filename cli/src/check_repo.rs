@@ -34,7 +34,7 @@ pub struct CheckRepoArgs {
 /// Runs `zave check-repo`: exit 0 when the repository conforms, 1 with findings, 2 on usage
 /// or I/O errors.
 pub fn run(args: &CheckRepoArgs) -> ExitCode {
-    let profile = match args.profile.load_or_report() {
+    let profile = match args.profile.load_or_report(false) {
         Ok(profile) => profile,
         Err(code) => return code,
     };

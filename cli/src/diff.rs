@@ -95,7 +95,7 @@ fn between_profiles(args: &DiffArgs) -> Result<String, String> {
         return Err("zave: --to-profile compares one contract; name one\n".to_owned());
     };
     let input = input::read(contract).map_err(|e| format!("zave: {e}\n"))?;
-    let from = load(&args.profile)?;
+    let from = load(&args.profile, args.inputs.strict)?;
     let given = args.inputs.given(1).map_err(|e| format!("zave: {e}\n"))?;
     let source = String::from_utf8_lossy(&input.bytes).into_owned();
     let render = |profile: &Profile| {
@@ -110,10 +110,13 @@ fn between_profiles(args: &DiffArgs) -> Result<String, String> {
             .map_err(|d| d.to_text(&input.name, Some(&source), zave::TextStyle::Plain))
     };
     let before = render(&from)?;
-    let to = load(&ProfileArg {
-        profile: args.to_profile.clone().unwrap_or_default(),
-        profile_file: None,
-    })?;
+    let to = load(
+        &ProfileArg {
+            profile: args.to_profile.clone().unwrap_or_default(),
+            profile_file: None,
+        },
+        args.inputs.strict,
+    )?;
     let after = render(&to)?;
     Ok(zave::diff::between_profiles(&before, &from, &after, &to)
         .into_iter()
@@ -121,8 +124,8 @@ fn between_profiles(args: &DiffArgs) -> Result<String, String> {
         .collect())
 }
 
-fn load(profile: &ProfileArg) -> Result<Profile, String> {
-    profile.load().map_err(|error| match error {
+fn load(profile: &ProfileArg, strict: bool) -> Result<Profile, String> {
+    profile.load(strict).map_err(|error| match error {
         ProfileError::Usage(message) => format!("zave: {message}\n"),
         ProfileError::Invalid(text) => text,
     })

@@ -32,7 +32,7 @@ pub struct ExplainArgs {
 
 /// Runs `zave explain`.
 pub fn run(args: &ExplainArgs) -> ExitCode {
-    let profile = match args.profile.load_or_report() {
+    let profile = match args.profile.load_or_report(false) {
         Ok(profile) => profile,
         Err(status) => return status,
     };

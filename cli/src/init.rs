@@ -145,7 +145,7 @@ pub fn run(args: &InitArgs) -> ExitCode {
 }
 
 fn init(args: &InitArgs) -> Result<ExitCode, ExitCode> {
-    let profile = args.profile.load_or_report()?;
+    let profile = args.profile.load_or_report(false)?;
     let settings = args.pin.settings(&profile)?;
     let dir = args
         .dir

@@ -22,7 +22,7 @@ pub struct InputArgs {
     /// The platform bundle recorded on every object.
     #[arg(long, value_name = "NAME")]
     pub bundle: Option<String>,
-    /// Treat warnings (defaults zave applied) as errors.
+    /// Treat warnings (defaults zave applied, a `--profile-file`'s warnings) as errors.
     #[arg(long)]
     pub strict: bool,
 }
@@ -35,7 +35,7 @@ impl InputArgs {
         profile: &ProfileArg,
         contracts: usize,
     ) -> Result<(Profile, Given), ExitCode> {
-        let profile = profile.load_or_report()?;
+        let profile = profile.load_or_report(self.strict)?;
         let given = self.given(contracts).map_err(|message| {
             eprintln!("zave: {message}");
             ExitCode::from(crate::EXIT_USAGE)

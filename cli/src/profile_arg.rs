@@ -33,9 +33,10 @@ pub enum ProfileError {
 
 impl ProfileArg {
     /// Loads the chosen profile, or reports why it cannot be had and gives the exit status:
-    /// 2 for a usage error, 1 for an invalid profile file.
-    pub fn load_or_report(&self) -> Result<Profile, std::process::ExitCode> {
-        self.load().map_err(|error| match error {
+    /// 2 for a usage error, 1 for an invalid profile file. `strict` refuses a profile file's
+    /// warnings (such as Z309) as `--strict` refuses a contract's.
+    pub fn load_or_report(&self, strict: bool) -> Result<Profile, std::process::ExitCode> {
+        self.load(strict).map_err(|error| match error {
             ProfileError::Usage(message) => {
                 eprintln!("zave: {message}");
                 std::process::ExitCode::from(crate::EXIT_USAGE)
@@ -47,18 +48,28 @@ impl ProfileArg {
         })
     }
 
-    /// Loads the chosen profile.
-    pub fn load(&self) -> Result<Profile, ProfileError> {
+    /// Loads the chosen profile; a profile file's warnings go to standard error, or refuse it
+    /// when `strict`.
+    pub fn load(&self, strict: bool) -> Result<Profile, ProfileError> {
         if let Some(path) = &self.profile_file {
             let input = input::read(path).map_err(ProfileError::Usage)?;
-            return Profile::from_yaml(&input.bytes).map_err(|diagnostics| {
-                let source = String::from_utf8_lossy(&input.bytes);
-                ProfileError::Invalid(diagnostics.to_text(
+            let source = String::from_utf8_lossy(&input.bytes);
+            let text = |findings: &[zave::Diagnostic]| {
+                zave::Diagnostics(findings.to_vec()).to_text(
                     &input.name,
                     Some(&source),
                     zave::TextStyle::Plain,
-                ))
-            });
+                )
+            };
+            return match Profile::load(&input.bytes, strict) {
+                Ok(loaded) => {
+                    if !loaded.findings.is_empty() {
+                        eprint!("{}", text(&loaded.findings));
+                    }
+                    Ok(loaded.profile)
+                }
+                Err(diagnostics) => Err(ProfileError::Invalid(text(&diagnostics.0))),
+            };
         }
         Profile::named(&self.profile)
             .cloned()

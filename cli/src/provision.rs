@@ -26,7 +26,7 @@ pub struct ProvisionArgs {
 /// Runs `zave provision-script`: exit 0 with the script, 1 when the contract is invalid or
 /// has no database, 2 on usage or I/O errors.
 pub fn run(args: &ProvisionArgs) -> ExitCode {
-    let profile = match args.profile.load_or_report() {
+    let profile = match args.profile.load_or_report(false) {
         Ok(profile) => profile,
         Err(status) => return status,
     };

@@ -103,6 +103,18 @@ codes! {
     InvalidImage = "Z305", "policy";
     /// A version label that is not `sha-` and seven hex digits.
     InvalidVersion = "Z306", "policy";
+    /// A profile value that Kubernetes would refuse in an object: a name, a label, an
+    /// annotation, a host, an address block, a quantity or a duration.
+    InvalidProfileValue = "Z307", "policy";
+    /// A network peer that does not say what it opens: no port without `allPorts: true`, or a
+    /// namespace and an address block at once.
+    AmbiguousPeer = "Z308", "policy";
+    /// A network peer open to every address (`0.0.0.0/0`, `::/0`); a warning, refused when strict.
+    OpenPeer = "Z309", "policy";
+    /// A tenant namespace the profile reserves: one it names itself, `default`, or `kube-*`.
+    ReservedNamespace = "Z310", "policy";
+    /// A tenant name equal to a pod selector value the profile uses, such as `pgbouncer`.
+    ReservedName = "Z311", "policy";
     /// Two contracts of one set share a name.
     DuplicateName = "Z401", "set";
     /// A dependency on a workload of the set that no other tenant can call.
@@ -124,7 +136,9 @@ impl Code {
     /// so is a dependency outside the set (the tree on disk may hold it); every other code is an
     /// error.
     pub fn default_severity(self) -> Severity {
-        if self.as_str().starts_with('W') || self == Code::DependencyOutsideSet {
+        if self.as_str().starts_with('W')
+            || matches!(self, Code::DependencyOutsideSet | Code::OpenPeer)
+        {
             Severity::Warning
         } else {
             Severity::Error

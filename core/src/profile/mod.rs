@@ -1,17 +1,24 @@
 //! Environment profiles: the model, the built-ins (data files compiled in), and loading a
 //! user's profile through the same diagnostics machinery as contracts.
 
+mod findings;
+pub mod grammar;
 pub mod model;
+mod peers;
 mod policy;
+mod reserved;
+mod values;
 
 pub use model::Profile;
 pub use policy::{apply as apply_policy, server};
+pub use reserved::{check_tenant, reserved_namespaces, reserved_selector_values};
+pub use values::{NAME_PLACEHOLDER, worst_case_name};
 
 use std::sync::OnceLock;
 
 use serde_json::Value as Json;
 
-use crate::diagnostic::{self, Code, Diagnostic, Diagnostics};
+use crate::diagnostic::{self, Code, Diagnostic, Diagnostics, Severity};
 use crate::document::{self, Node, Path};
 use crate::schema::{self, CompiledSchema, Hints};
 
@@ -87,21 +94,42 @@ impl Profile {
             .map(|(_, source)| *source)
     }
 
-    /// Reads and checks a profile document: the schema, then the consistency of its settings.
+    /// Reads and checks a profile document: the schema, then the consistency of its settings,
+    /// then Kubernetes' grammar for every value it carries into objects. Warnings are dropped;
+    /// [`Profile::load`] returns them, or refuses them when strict.
     pub fn from_yaml(source: &[u8]) -> Result<Profile, Diagnostics> {
-        let document = document::load(source).map_err(|d| Diagnostics(vec![d]))?;
-        Profile::from_document(&document)
+        Profile::load(source, false).map(|loaded| loaded.profile)
     }
 
-    /// Checks an already loaded profile document.
+    /// Reads and checks a profile document, returning its warnings (such as Z309); `strict`
+    /// turns them into errors, as `--strict` does for contracts.
+    pub fn load(source: &[u8], strict: bool) -> Result<LoadedProfile, Diagnostics> {
+        let document = document::load(source).map_err(|d| Diagnostics(vec![d]))?;
+        Profile::load_document(&document, strict)
+    }
+
+    /// Checks an already loaded profile document, dropping warnings.
     pub fn from_document(document: &Node) -> Result<Profile, Diagnostics> {
+        Profile::load_document(document, false).map(|loaded| loaded.profile)
+    }
+
+    /// Checks an already loaded profile document, returning its warnings; `strict` turns them
+    /// into errors.
+    pub fn load_document(document: &Node, strict: bool) -> Result<LoadedProfile, Diagnostics> {
         let mut findings = schema::check(compiled_schema(), document, &ProfileHints).findings;
         if findings.is_empty() {
             match model(document) {
                 Ok(profile) => {
                     findings = consistency(&profile, document);
-                    if findings.is_empty() {
-                        return Ok(profile);
+                    findings.extend(grammar_findings(&profile, document));
+                    if strict {
+                        for finding in &mut findings {
+                            finding.severity = Severity::Error;
+                        }
+                    }
+                    diagnostic::sort(&mut findings);
+                    if !findings.iter().any(Diagnostic::is_error) {
+                        return Ok(LoadedProfile { profile, findings });
                     }
                 }
                 Err(error) => findings.push(Diagnostic::new(
@@ -120,6 +148,25 @@ impl Profile {
     pub fn name(&self) -> &str {
         &self.metadata.name
     }
+}
+
+/// A profile that passed its checks, with the warnings it raised.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoadedProfile {
+    /// The profile.
+    pub profile: Profile,
+    /// Its warnings, sorted by position (none when the load was strict).
+    pub findings: Vec<Diagnostic>,
+}
+
+/// Values that break Kubernetes' grammar (Z307), peers that do not say what they open (Z308,
+/// Z309), and namespace patterns that reach reserved namespaces (Z310).
+fn grammar_findings(profile: &Profile, document: &Node) -> Vec<Diagnostic> {
+    let mut found = findings::Findings::new(document);
+    values::check(profile, &mut found);
+    peers::check(profile, &mut found);
+    reserved::check_pattern(profile, &mut found);
+    found.list
 }
 
 /// The profile a document describes, without the checks.
@@ -252,11 +299,17 @@ fn consistency(profile: &Profile, document: &Node) -> Vec<Diagnostic> {
                     }
                 }
             }
-            if server.network.namespace.is_none() && server.network.cidr.is_none() {
-                refuse(
-                    path.key("network"),
-                    "a network peer needs a namespace or a cidr".to_owned(),
-                );
+            let itself = server.server_network.as_ref();
+            for (key, peer) in [
+                ("network", Some(&server.network)),
+                ("serverNetwork", itself),
+            ] {
+                if peer.is_some_and(|peer| peer.namespace.is_none() && peer.cidr.is_none()) {
+                    refuse(
+                        path.key(key),
+                        "a network peer needs a namespace or a cidr".to_owned(),
+                    );
+                }
             }
         }
     }

@@ -49,8 +49,8 @@ pub struct ProfileSpec {
     /// The Kubernetes minor version of the cluster, such as `"1.33"`.
     #[schemars(regex(pattern = r"^1\.[0-9]{2}$"))]
     pub kubernetes_version: String,
-    /// The namespace of a tenant; `{name}` stands for the contract's name.
-    #[schemars(regex(pattern = r"^[a-z0-9-]*\{name\}[a-z0-9-]*$"), length(max = 63))]
+    /// The namespace of a tenant; `{name}` stands for the contract's name (Z307, Z310).
+    #[schemars(regex(pattern = r"^[^{}]*\{name\}[^{}]*$"))]
     pub namespace_pattern: String,
     /// The user and group id every container runs as (non-root).
     #[schemars(range(min = 1000, max = 2147483647))]
@@ -112,7 +112,11 @@ pub struct Peer {
     pub cidr: Option<String>,
     /// The TCP port the peer listens on, for egress rules.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
     pub port: Option<u16>,
+    /// An egress peer without a port must say so: the rule then opens every port (Z308).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub all_ports: bool,
 }
 
 /// How HTTP workloads are reached from outside.
@@ -129,8 +133,7 @@ pub struct IngressSettings {
     /// The parent Gateway (for `HTTPRoute`), as `namespace/name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway: Option<String>,
-    /// The public host; `{name}` stands for the contract's name.
-    #[schemars(regex(pattern = r"^[a-z0-9.{}-]+$"))]
+    /// The public host; `{name}` stands for the contract's name (a DNS subdomain, Z307).
     pub host: String,
     /// How TLS is terminated.
     pub tls: TlsSettings,
@@ -194,8 +197,7 @@ pub struct SecretSettings {
     pub store: String,
     /// The key prefix of a tenant's secrets; `{name}` stands for the contract's name.
     pub key_pattern: String,
-    /// How often ExternalSecrets refresh, such as `1h`.
-    #[schemars(regex(pattern = r"^[0-9]+(s|m|h)$"))]
+    /// How often ExternalSecrets refresh: a Go duration such as `1h` or `1h30m` (Z307).
     pub refresh_interval: String,
     /// Annotations for the tenant's ServiceAccount (workload identity, such as IRSA);
     /// `{name}` stands for the contract's name.
@@ -225,12 +227,14 @@ pub struct DatabaseServer {
     /// The host the tenant connects to.
     pub host: String,
     /// The port the tenant connects to.
+    #[schemars(range(min = 1))]
     pub port: u16,
     /// How tenants are isolated on the server.
     pub isolation: Isolation,
-    /// The database all tenants share (isolation `schema-per-tenant`).
+    /// The database all tenants share (isolation `schema-per-tenant`); the SQL quotes it as an
+    /// identifier, so `-` is safe.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(regex(pattern = r"^[a-z_][a-z0-9_]{0,62}$"))]
+    #[schemars(regex(pattern = r"^[a-z_][a-z0-9_-]{0,62}$"))]
     pub shared_database: Option<String>,
     /// A connection pooler between tenants and the server (PgBouncer), when there is one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -264,6 +268,7 @@ pub struct Endpoint {
     /// The host name.
     pub host: String,
     /// The TCP port.
+    #[schemars(range(min = 1))]
     pub port: u16,
 }
 
@@ -330,11 +335,9 @@ pub struct DatabaseTimeouts {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Quantities {
-    /// CPU, such as `250m`.
-    #[schemars(regex(pattern = r"^[0-9]+(\.[0-9]+)?m?$"))]
+    /// CPU, a Kubernetes quantity such as `250m` (Z307).
     pub cpu: String,
-    /// Memory, such as `256Mi`.
-    #[schemars(regex(pattern = r"^[0-9]+(Ki|Mi|Gi|Ti|k|M|G|T)?$"))]
+    /// Memory, a Kubernetes quantity such as `256Mi` or `1.5Gi` (Z307).
     pub memory: String,
 }
 
@@ -357,9 +360,9 @@ pub struct Autoscaling {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Quota {
-    /// Total CPU limits.
+    /// Total CPU limits, a Kubernetes quantity (Z307).
     pub cpu: String,
-    /// Total memory limits.
+    /// Total memory limits, a Kubernetes quantity (Z307).
     pub memory: String,
     /// Most pods.
     #[schemars(range(min = 1, max = 1000))]
@@ -407,7 +410,7 @@ pub struct GitOps {
     pub revision: String,
     /// A folder inside the repository that holds the tree (empty for the root).
     #[serde(default)]
-    #[schemars(regex(pattern = r"^([a-z0-9][a-z0-9._-]*(/[a-z0-9][a-z0-9._-]*)*)?$"))]
+    #[schemars(regex(pattern = r"^([A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*)?$"))]
     pub path_prefix: String,
     /// The namespace Argo CD runs in.
     pub argocd_namespace: String,

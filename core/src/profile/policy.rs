@@ -1,4 +1,5 @@
-//! Stage 3, environment policy: what a profile allows, and the capabilities it injects.
+//! Stage 3, environment policy: what a profile allows, the names it reserves, and the
+//! capabilities it injects.
 
 use super::Profile;
 use crate::contract::CheckedContract;
@@ -12,7 +13,7 @@ pub fn apply(checked: &mut CheckedContract, document: &Node, profile: &Profile) 
     let policy = &profile.spec.policy;
     let name = profile.name();
     let spec = Path::root().key("spec");
-    let mut findings = Vec::new();
+    let mut findings = super::reserved::check_tenant(&checked.name, document, profile);
     let at = |path: &Path| Some(document.span_for(path));
     let join = |values: Vec<&str>| values.join(", ");
 
