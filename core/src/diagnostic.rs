@@ -91,6 +91,8 @@ codes! {
     DuplicateDependency = "Z206", "compatibility";
     /// A name that cannot become a safe identifier for the contract's database engine.
     UnmappableName = "Z207", "compatibility";
+    /// A name the GitOps tree's layout takes for itself.
+    TreeReservedName = "Z208", "compatibility";
     /// An exposure the profile does not allow.
     ExposureNotAllowed = "Z301", "policy";
     /// A database engine the profile does not allow or offer.

@@ -113,6 +113,7 @@ pub fn check(contract: &Contract, document: &Node) -> Vec<Diagnostic> {
         }
     }
     check_dependencies(contract, document, &mut findings);
+    check_tree_name(contract, document, &mut findings);
     if spec.runtime == Runtime::Static {
         check_static(contract, document, &mut findings);
     } else if let Some(persistence) = &spec.persistence {
@@ -140,6 +141,32 @@ pub fn check(contract: &Contract, document: &Node) -> Vec<Diagnostic> {
         }
     }
     findings
+}
+
+/// Names the tree's own files take: a tenant's Application is `<name>.yaml` beside the index
+/// `kustomization.yaml` of `platform/argocd/applications/`.
+const TREE_NAMES: [&str; 1] = ["kustomization"];
+
+/// A tenant may not take a name the tree's layout uses for itself.
+fn check_tree_name(contract: &Contract, document: &Node, findings: &mut Vec<Diagnostic>) {
+    let name = &contract.metadata.name;
+    if !TREE_NAMES.contains(&name.as_str()) {
+        return;
+    }
+    let path = Path::root().key("metadata").key("name");
+    let at = Some(document.span_for(&path));
+    findings.push(
+        Diagnostic::new(
+            Code::TreeReservedName,
+            &path,
+            at,
+            format!(
+                "name \"{name}\" is taken by the GitOps tree: the tenant's Application file \
+                 would be the index of platform/argocd/applications/"
+            ),
+        )
+        .with_help("choose another name"),
+    );
 }
 
 /// A contract may not call itself, nor list a tenant twice.
