@@ -173,15 +173,6 @@ pub fn dependency_host_variable(workload: &str) -> String {
 /// Whether `name` is a variable the platform sets for another purpose (`DB_HOST` of a
 /// database), so no dependency's `<W>_HOST` may take it.
 pub fn is_platform_variable(name: &str) -> bool {
-    const KEYS: &[DatabaseKey] = &[
-        DatabaseKey::Url,
-        DatabaseKey::Host,
-        DatabaseKey::Port,
-        DatabaseKey::Name,
-        DatabaseKey::User,
-        DatabaseKey::Password,
-        DatabaseKey::RedisUrl,
-    ];
     let fixed = [
         PlatformVariable::Port,
         PlatformVariable::GrpcPort,
@@ -191,8 +182,10 @@ pub fn is_platform_variable(name: &str) -> bool {
         PlatformVariable::ServiceName,
         PlatformVariable::ResourceAttributes,
     ];
-    fixed.iter().any(|variable| variable.name() == name)
-        || KEYS.iter().any(|key| key.name() == name)
+    let mut database = [Engine::Postgres, Engine::Redis]
+        .into_iter()
+        .flat_map(database_keys);
+    fixed.iter().any(|variable| variable.name() == name) || database.any(|key| key.name() == name)
 }
 
 /// The in-cluster host of dependency `workload`: its Service in the namespace the profile's
