@@ -12,7 +12,7 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use zave::tree::{Change, Difference, Recorded};
-use zave::{Profile, ValidateOptions};
+use zave::{Profile, SetMember, ValidateOptions};
 use zave_tree::{Access, Given};
 
 use crate::inputs_arg::InputArgs;
@@ -179,17 +179,21 @@ where
 }
 
 /// Checks one contract under the profile with the inputs given for it, without building an
-/// object.
+/// object; with `member`, also keeps its set facts when it is valid.
 fn plan_one<'p>(
     bytes: &[u8],
     profile: &'p Profile,
     given: &Given,
+    member: Option<&mut Option<SetMember>>,
 ) -> Result<zave::Plan<'p>, zave::Diagnostics> {
     let options = ValidateOptions {
         strict: given.strict,
         profile: Some(profile),
     };
     let checked = zave::validate(bytes, options)?;
+    if let Some(member) = member {
+        *member = Some(SetMember::of(&checked));
+    }
     let recorded = Recorded::default();
     let inputs = given.inputs(&checked.name, &recorded);
     zave::plan_checked(checked, profile, inputs)
@@ -204,58 +208,57 @@ fn check_all(
     progress: &ProgressBar,
 ) -> Result<(), ExitCode> {
     progress.set_message("checking");
-    let options = ValidateOptions {
-        strict: given.strict,
-        profile: Some(profile),
-    };
-    let mut set = SetFindings::collect(&args.contracts, options);
     let mut names = BTreeSet::new();
-    let mut results = Vec::new();
+    let mut results = Vec::with_capacity(args.contracts.len());
+    let mut members = Vec::new();
     let mut failed = false;
     let mut io_failed = false;
     let mut stderr = std::io::stderr().lock();
-    for (number, chunk) in args.contracts.chunks(CHUNK).enumerate() {
+    for chunk in args.contracts.chunks(CHUNK) {
         let planned: Vec<_> = map_chunk(chunk, |path| {
             let outcome = input::read(path).map(|input| {
-                let plan = plan_one(&input.bytes, profile, given).map(|plan| {
+                let mut member = None;
+                let plan = plan_one(&input.bytes, profile, given, Some(&mut member)).map(|plan| {
                     (
                         plan.name().to_owned(),
                         plan.hash().to_string(),
                         plan.findings().to_vec(),
                     )
                 });
-                (input, plan)
+                (input, member, plan)
             });
             progress.inc(1);
             outcome
         });
-        for (offset, outcome) in planned.into_iter().enumerate() {
-            let found = set.take(number * CHUNK + offset);
-            let result = match outcome {
-                Ok((input, Ok((name, hash, findings)))) => {
-                    names.insert(name);
-                    let mut result = FileResult::from_findings(input, true, Some(hash), findings);
-                    // Z401 among them: two contracts share a name.
-                    result.add_findings(found);
-                    failed |= !result.valid();
-                    result
-                }
-                Ok((input, Err(diagnostics))) => {
-                    failed = true;
-                    FileResult::from_findings(input, false, None, diagnostics.0)
-                }
+        for outcome in planned {
+            let (input, member, plan) = match outcome {
+                Ok(found) => found,
                 Err(error) => {
                     let _ = writeln!(stderr, "zave: {error}");
                     io_failed = true;
                     continue;
                 }
             };
-            if args.format == Format::Json {
-                results.push(result);
-            } else if !result.is_quiet() {
-                let _ = stderr
-                    .write_all(report::render_findings(&result, args.format, false).as_bytes());
+            if let Some(member) = member {
+                members.push((results.len(), member));
             }
+            results.push(match plan {
+                Ok((name, hash, findings)) => {
+                    names.insert(name);
+                    FileResult::from_findings(input, true, Some(hash), findings)
+                }
+                Err(diagnostics) => FileResult::from_findings(input, false, None, diagnostics.0),
+            });
+        }
+    }
+    // The set stage over every valid contract's facts (Z401 among them: a shared name).
+    let mut set = SetFindings::of(args.contracts.len(), members, given.strict);
+    for (position, result) in results.iter_mut().enumerate() {
+        result.add_findings(set.take(position));
+        failed |= !result.valid();
+        if args.format != Format::Json && !result.is_quiet() {
+            let _ =
+                stderr.write_all(report::render_findings(result, args.format, false).as_bytes());
         }
     }
     if args.format == Format::Json {
@@ -295,7 +298,7 @@ fn print_stream(
         let streams: Vec<String> = map_chunk(chunk, |path| {
             let outcome = input::read(path)
                 .ok()
-                .and_then(|input| plan_one(&input.bytes, profile, given).ok())
+                .and_then(|input| plan_one(&input.bytes, profile, given, None).ok())
                 .and_then(|plan| plan.render().ok());
             progress.inc(1);
             outcome

@@ -9,11 +9,10 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use indicatif::ProgressBar;
-use rayon::prelude::*;
-use zave::{Diagnostics, Profile, ValidateOptions};
+use zave::{Diagnostic, Profile, SetMember, ValidateOptions};
 use zave_tree::{Access, Given, Outcome, Run, SyncError, Tree};
 
-use crate::render::CHUNK;
+use crate::render::{CHUNK, map_chunk};
 use crate::report::{self, FileResult, Format};
 use crate::set_check::SetFindings;
 use crate::{EXIT_USAGE, input};
@@ -66,79 +65,72 @@ pub fn run(job: &TreeJob<'_>, progress: &ProgressBar) -> Result<(usize, Outcome)
         strict: job.given.strict,
         profile: Some(job.profile),
     };
-    // The set stage first, from small facts only: a contract the set refuses is not synced.
-    let mut set = SetFindings::collect(job.contracts, options);
-    let mut results = Vec::new();
+    // One pass renders and stages every contract and keeps each valid one's set facts; the
+    // set stage then runs over those, and the findings are reported in input order. A run
+    // the set refuses finishes nothing, so what it staged is discarded.
+    let mut results: Vec<FileResult> = Vec::with_capacity(job.contracts.len());
+    let mut members = Vec::new();
     let (mut failed, mut unusable) = (false, false);
     let mut rendered = 0;
-    let mut stderr = std::io::stderr().lock();
-    for (number, chunk) in job.contracts.chunks(CHUNK).enumerate() {
-        let base = number * CHUNK;
-        let indexed: Vec<(usize, &PathBuf)> = chunk
-            .iter()
-            .enumerate()
-            .map(|(offset, path)| (base + offset, path))
-            .collect();
-        let outcomes: Vec<_> = indexed
-            .par_iter()
-            .map(|&(position, path)| {
-                let outcome = input::read(path).map(|input| {
-                    // Only the report is kept: a chunk of whole renders would hold every object.
-                    let synced = zave::validate(&input.bytes, options)
-                        .map_err(SyncError::Contract)
-                        .and_then(|checked| {
-                            if set.refuses(position) {
-                                // Reported with the set's findings below.
-                                return Err(SyncError::Contract(Diagnostics(checked.findings)));
-                            }
-                            run.sync(checked, job.given)
-                        })
-                        .map(|tenant| (tenant.hash.to_string(), tenant.findings));
-                    (input, synced)
-                });
-                progress.inc(1);
-                outcome
-            })
-            .collect();
-        for (offset, outcome) in outcomes.into_iter().enumerate() {
-            let found = set.take(base + offset);
-            let result = match outcome {
-                Ok((input, Ok((hash, findings)))) => {
-                    rendered += 1;
-                    let mut result = FileResult::from_findings(input, true, Some(hash), findings);
-                    result.add_findings(found);
-                    result
-                }
-                Ok((input, Err(SyncError::Contract(diagnostics)))) => {
-                    failed = true;
-                    let mut result = FileResult::from_findings(input, false, None, diagnostics.0);
-                    result.add_findings(found);
-                    result
-                }
-                Ok((input, Err(SyncError::Duplicate(name)))) => {
-                    // Two contracts of one set share a name: the set is invalid.
-                    let message = format!("two contracts are named \"{name}\" ({})", input.name);
-                    progress.suspend(|| eprintln!("zave: {message}"));
-                    failed = true;
-                    continue;
-                }
-                Ok((_, Err(SyncError::Tree(error)))) => {
-                    progress.suspend(|| eprintln!("zave: {error}"));
-                    unusable = true;
-                    continue;
-                }
+    for chunk in job.contracts.chunks(CHUNK) {
+        let outcomes = map_chunk(chunk, |path| {
+            let outcome = input::read(path).map(|input| {
+                let mut member = None;
+                // Only the report is kept: a chunk of whole renders would hold every object.
+                let synced = zave::validate(&input.bytes, options)
+                    .map_err(SyncError::Contract)
+                    .and_then(|checked| {
+                        member = Some(SetMember::of(&checked));
+                        run.sync(checked, job.given)
+                    })
+                    .map(|tenant| (tenant.hash.to_string(), tenant.findings));
+                (input, member, synced)
+            });
+            progress.inc(1);
+            outcome
+        });
+        for outcome in outcomes {
+            let (input, member, synced) = match outcome {
+                Ok(found) => found,
                 Err(error) => {
                     progress.suspend(|| eprintln!("zave: {error}"));
                     unusable = true;
                     continue;
                 }
             };
-            if job.format == Format::Json {
-                results.push(result);
-            } else if !result.is_quiet() {
-                let text = report::render_findings(&result, job.format, false);
-                progress.suspend(|| stderr.write_all(text.as_bytes()).ok());
+            if let Some(member) = member {
+                members.push((results.len(), member));
             }
+            results.push(match synced {
+                Ok((hash, findings)) => {
+                    rendered += 1;
+                    FileResult::from_findings(input, true, Some(hash), findings)
+                }
+                Err(SyncError::Contract(diagnostics)) => {
+                    failed = true;
+                    FileResult::from_findings(input, false, None, diagnostics.0)
+                }
+                // Two contracts of one set share a name: the set stage says so (Z401).
+                Err(SyncError::Duplicate(_)) => {
+                    FileResult::from_findings(input, false, None, Vec::new())
+                }
+                Err(SyncError::Tree(error)) => {
+                    progress.suspend(|| eprintln!("zave: {error}"));
+                    unusable = true;
+                    FileResult::from_findings(input, false, None, Vec::new())
+                }
+            });
+        }
+    }
+    let mut set = SetFindings::of(job.contracts.len(), members, options.strict);
+    let mut stderr = std::io::stderr().lock();
+    for (position, result) in results.iter_mut().enumerate() {
+        let found = set.take(position);
+        failed |= found.iter().any(Diagnostic::is_error);
+        result.add_findings(found);
+        if job.format != Format::Json && !result.is_quiet() {
+            let text = report::render_findings(result, job.format, false);
+            progress.suspend(|| stderr.write_all(text.as_bytes()).ok());
         }
     }
     if job.format == Format::Json {
