@@ -44,22 +44,78 @@ pub struct Recorded {
 /// render without `--image` or `--version` for the tenant uses these, so re-rendering never
 /// rolls an image back to bootstrap. Anything unreadable records nothing.
 pub fn recorded_inputs(name: &str, deployment: &[u8]) -> Recorded {
+    let (image, version) = match std::str::from_utf8(deployment).ok().and_then(scan_emitted) {
+        Some(found) => found,
+        None => parse_recorded(deployment),
+    };
+    let bootstrap = format!("/{name}:bootstrap");
+    Recorded {
+        image: image.filter(|image| !image.ends_with(&bootstrap)),
+        version,
+    }
+}
+
+/// Image and version by parsing the whole document: for a file not in the emitter's shape.
+fn parse_recorded(deployment: &[u8]) -> (Option<String>, Option<String>) {
     let Ok(document) = document::load(deployment) else {
-        return Recorded::default();
+        return (None, None);
     };
     let pod = Path::root().key("spec").key("template");
     let text = |path: &Path| match document.at(path).map(|node| &node.value) {
         Some(Value::String(text)) => Some(text.clone()),
         _ => None,
     };
-    let image = text(&pod.key("spec").key("containers").index(0).key("image"))
-        .filter(|image| !image.ends_with(&format!("/{name}:bootstrap")));
+    let image = text(&pod.key("spec").key("containers").index(0).key("image"));
     let version = text(
         &pod.key("metadata")
             .key("labels")
             .key("app.kubernetes.io/version"),
     );
-    Recorded { image, version }
+    (image, version)
+}
+
+/// Image and version read straight off the lines zave's emitter writes for a Deployment (the
+/// pod template's labels at 8 spaces, the first container's keys at 8): parsing the whole
+/// file costs as much as the render. `None` when the text is not in that shape (a quoted
+/// value, an edit that moved a line), and the caller parses it instead.
+fn scan_emitted(text: &str) -> Option<(Option<String>, Option<String>)> {
+    let value = |line: &str, key: &str| -> Option<Option<String>> {
+        let rest = line.strip_prefix(key)?.strip_prefix(": ")?;
+        let plain = !rest.is_empty() && !rest.starts_with(['"', '\'', '&', '*', '!', '|', '>']);
+        Some(plain.then(|| rest.to_owned()))
+    };
+    let mut lines = text
+        .lines()
+        .skip_while(|line| *line != "  template:")
+        .skip(1);
+    if lines.next()? != "    metadata:" {
+        return None;
+    }
+    let mut version = None;
+    let mut line = lines.next()?;
+    while line.starts_with("      ") && line != "      labels:" {
+        line = lines.next()?;
+    }
+    if line == "      labels:" {
+        line = lines.next()?;
+        while let Some(label) = line.strip_prefix("        ") {
+            if let Some(found) = value(label, "app.kubernetes.io/version") {
+                version = Some(found?);
+            }
+            line = lines.next()?;
+        }
+    }
+    while line != "      containers:" {
+        line = lines.next()?;
+    }
+    let first = lines.next()?.strip_prefix("      - ")?;
+    let mut keys = std::iter::once(first).chain(
+        lines
+            .take_while(|line| line.starts_with("        "))
+            .filter_map(|line| line.strip_prefix("        ")),
+    );
+    let image = keys.find_map(|key| value(key, "image"))?;
+    Some((Some(image?), version))
 }
 
 /// The zave tenants a tree holds after a run: those already there and those rendered, less
@@ -177,6 +233,75 @@ mod tests {
         );
         assert_eq!(recorded_inputs("web", b"{ not: [yaml"), Recorded::default());
         assert_eq!(recorded_inputs("web", &[0xff, 0xfe]), Recorded::default());
+    }
+
+    #[test]
+    fn reading_the_emitted_lines_finds_what_parsing_the_document_finds() {
+        let contracts = [
+            "{name: web}\nspec: {runtime: container, exposure: public-http, delivery: rolling}",
+            "{name: site}\nspec: {runtime: static, exposure: public-http, delivery: rolling}",
+            "{name: flags}\nspec: {runtime: container, exposure: grpc, delivery: rolling, \
+             capabilities: [{name: metrics}, {name: tracing}], persistence: {engine: postgres}}",
+        ];
+        let digest = format!("@sha256:{}", "4f".repeat(32));
+        let mut compared = 0;
+        for profile in crate::profile::builtin_names().filter_map(crate::Profile::builtin) {
+            let registry = profile
+                .spec
+                .registry
+                .prefix
+                .trim_end_matches('/')
+                .to_owned();
+            for contract in contracts {
+                let source =
+                    format!("apiVersion: zave.io/v1\nkind: Workload\nmetadata: {contract}\n");
+                let name = contract[7..]
+                    .split('}')
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned();
+                let image = format!("{registry}/{name}{digest}");
+                for (image, version) in [
+                    (None, None),
+                    (Some(image.as_str()), None),
+                    (Some(image.as_str()), Some("sha-1234567")),
+                ] {
+                    let inputs = crate::RenderInputs {
+                        image,
+                        version,
+                        ..Default::default()
+                    };
+                    let Ok(rendered) = crate::render(source.as_bytes(), profile, inputs) else {
+                        continue;
+                    };
+                    let deployment = rendered
+                        .files
+                        .iter()
+                        .find(|file| file.path.ends_with(&format!("/deployment-{name}.yaml")))
+                        .map(|file| file.content.as_str())
+                        .unwrap_or_default();
+                    let scanned = scan_emitted(deployment);
+                    assert_eq!(
+                        scanned,
+                        Some(parse_recorded(deployment.as_bytes())),
+                        "{deployment}"
+                    );
+                    compared += 1;
+                }
+            }
+        }
+        assert!(compared >= 18, "only {compared} renders compared");
+    }
+
+    #[test]
+    fn a_file_not_in_the_emitted_shape_is_parsed_instead() {
+        let moved = "apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      \
+                     containers: [{name: app, image: \"ghcr.io/acme/web:1.2\"}]\n";
+        assert_eq!(scan_emitted(moved), None);
+        assert_eq!(
+            recorded_inputs("web", moved.as_bytes()).image.as_deref(),
+            Some("ghcr.io/acme/web:1.2")
+        );
     }
 
     #[test]
