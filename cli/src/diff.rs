@@ -2,13 +2,14 @@
 //! unified diffs. Against the tree it is `render --check` with the text of each difference:
 //! the same run, the same rule, the same flags.
 
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
-use zave::tree::Change;
-use zave::{Profile, RenderInputs};
-use zave_tree::Access;
+use zave::Profile;
+use zave::tree::{Change, Recorded};
+use zave_tree::{Access, TreeError};
 
 use crate::inputs_arg::InputArgs;
 use crate::profile_arg::{ProfileArg, ProfileError};
@@ -98,16 +99,22 @@ fn between_profiles(args: &DiffArgs) -> Result<String, String> {
     let from = load(&args.profile, args.inputs.strict)?;
     let given = args.inputs.given(1).map_err(|e| format!("zave: {e}\n"))?;
     let source = String::from_utf8_lossy(&input.bytes).into_owned();
+    let refused =
+        |d: zave::Diagnostics| d.to_text(&input.name, Some(&source), zave::TextStyle::Plain);
     let render = |profile: &Profile| {
-        let inputs = RenderInputs {
-            image: given.sole_image.as_deref(),
-            version: given.sole_version.as_deref(),
-            bundle: given.bundle.as_deref(),
+        let options = zave::ValidateOptions {
             strict: given.strict,
+            profile: Some(profile),
         };
-        zave::render(&input.bytes, profile, inputs)
+        let checked = zave::validate(&input.bytes, options).map_err(refused)?;
+        if let Some(stray) = given.stray(&BTreeSet::from([checked.name.clone()])) {
+            return Err(format!("zave: {}\n", TreeError::NotInRun(stray.to_owned())));
+        }
+        let recorded = Recorded::default();
+        let inputs = given.inputs(&checked.name, &recorded);
+        zave::render_checked(checked, profile, inputs)
             .map(|rendered| rendered.files)
-            .map_err(|d| d.to_text(&input.name, Some(&source), zave::TextStyle::Plain))
+            .map_err(refused)
     };
     let before = render(&from)?;
     let to = load(

@@ -306,6 +306,36 @@ fn usage_errors_exit_two_and_invalid_profiles_exit_one() {
 }
 
 #[test]
+fn diff_between_profiles_takes_an_image_by_tenant_name() {
+    let digest = format!("@sha256:{}", "a".repeat(64));
+    let diff = |image: &str| {
+        zave(&[
+            "diff",
+            &fixture("platform/mia.yaml"),
+            "--profile",
+            "kind",
+            "--to-profile",
+            "kind",
+            "--image",
+            image,
+        ])
+    };
+    let allowed = diff(&format!("mia=localhost:5001/mia{digest}"));
+    assert_eq!(allowed.status.code(), Some(0), "{}", text(&allowed.stderr));
+    // The named image is the one checked: kind does not allow this registry.
+    let foreign = diff(&format!("mia=ghcr.io/acme/mia{digest}"));
+    assert_ne!(foreign.status.code(), Some(0));
+    assert!(
+        text(&foreign.stderr).contains("error[Z304]"),
+        "{}",
+        text(&foreign.stderr)
+    );
+    let stray = diff(&format!("ghost=localhost:5001/ghost{digest}"));
+    assert_eq!(stray.status.code(), Some(2));
+    assert!(text(&stray.stderr).contains("\"ghost\", but no contract of this run has that name"));
+}
+
+#[test]
 fn diff_shows_what_changes_between_profiles() {
     let output = zave(&[
         "diff",
