@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use zave::{Diagnostic, Diagnostics, Profile, SetMember, TextStyle, ValidateOptions};
+use zave::{Diagnostic, Diagnostics, Profile, SetCheck, SetMember, TextStyle, ValidateOptions};
 use zave_tree::{Access, Given, Outcome, Run, SyncError, Tree, TreeError};
 
 use crate::source::Source;
@@ -95,8 +95,9 @@ pub fn tree_run(
     })
 }
 
-/// The run of `cli/src/tree_run.rs`, one contract after another after the set check: a tree
-/// refusal ends it at once; refused contracts are all reported, and then nothing is finished.
+/// The run of `cli/src/tree_run.rs`, one contract after another: each valid contract is
+/// rendered and staged and its set facts kept; then the set stage runs. A tree refusal ends it
+/// at once; refused contracts are all reported, and then nothing is finished.
 fn run(
     out: &Path,
     access: Access,
@@ -112,54 +113,41 @@ fn run(
         strict: given.strict,
         profile: Some(profile),
     };
-    // The set stage (Z4xx) first, from each valid contract's small facts; it applies when
-    // several contracts are given, as in the CLI.
-    let mut set = BTreeMap::new();
-    if sources.len() > 1 {
-        let (positions, members): (Vec<usize>, Vec<SetMember>) = sources
-            .iter()
-            .enumerate()
-            .filter_map(|(position, (source, _))| {
-                let checked = source.validate(options).ok()?;
-                Some((position, SetMember::of(&checked)))
-            })
-            .unzip();
-        for (index, finding) in zave::check_set(&members, given.strict) {
-            if let Some(&position) = positions.get(index) {
-                set.entry(position).or_insert_with(Vec::new).push(finding);
-            }
-        }
-    }
-    let mut findings = Vec::new();
-    let mut texts = Vec::new();
-    for (position, (source, file_name)) in sources.iter().enumerate() {
-        let found: Vec<Diagnostic> = set.remove(&position).unwrap_or_default();
+    let mut set = SetCheck::default();
+    // Each contract's own findings (a report, or why it was refused) and whether it was.
+    let mut outcomes: Vec<(Vec<Diagnostic>, bool)> = Vec::with_capacity(sources.len());
+    for (position, (source, _)) in sources.iter().enumerate() {
         let synced = source
             .validate(options)
             .map_err(SyncError::Contract)
             .and_then(|checked| {
-                if found.iter().any(Diagnostic::is_error) {
-                    return Err(SyncError::Contract(Diagnostics(checked.findings)));
-                }
+                set.add(position, SetMember::of(&checked));
                 run.sync(checked, given)
             });
-        match synced {
-            Ok(_) => {}
-            Err(SyncError::Contract(Diagnostics(mut refused))) => {
-                refused.extend(found);
-                zave::diagnostic::sort(&mut refused);
-                let refused = Diagnostics(refused);
-                let text = source.text();
-                texts.push(refused.to_text(file_name, text.as_deref(), TextStyle::Plain));
-                let Diagnostics(refused) = refused;
-                findings.extend(refused);
-            }
-            Err(SyncError::Duplicate(name)) => {
-                // The CLI's wording: the set of contracts is invalid, not the tree.
-                texts.push(format!("two contracts are named \"{name}\" ({file_name})"));
-            }
+        outcomes.push(match synced {
+            Ok(rendered) => (rendered.findings, false),
+            Err(SyncError::Contract(Diagnostics(findings))) => (findings, true),
+            // Two contracts of one set share a name: the set stage says so (Z401).
+            Err(SyncError::Duplicate(_)) => (Vec::new(), true),
             Err(SyncError::Tree(error)) => return Err(Failed::Tree(error)),
+        });
+    }
+    let mut found = set.findings(sources.len(), given.strict);
+    let mut findings = Vec::new();
+    let mut texts = Vec::new();
+    for (position, ((source, file_name), (mut own, refused))) in
+        sources.iter().zip(outcomes).enumerate()
+    {
+        let from_set = found.take(position);
+        if !refused && !from_set.iter().any(Diagnostic::is_error) {
+            continue;
         }
+        own.extend(from_set);
+        zave::diagnostic::sort(&mut own);
+        let text = source.text();
+        let own = Diagnostics(own);
+        texts.push(own.to_text(file_name, text.as_deref(), TextStyle::Plain));
+        findings.extend(own.0);
     }
     if !texts.is_empty() {
         return Err(Failed::Contracts(findings, texts));

@@ -11,7 +11,7 @@ mod prompt;
 mod provision;
 mod render;
 mod report;
-mod set_check;
+mod run_report;
 mod tree_run;
 
 use std::io::{IsTerminal, Write};
@@ -153,14 +153,14 @@ fn validate(files: &[PathBuf], profile: Option<&str>, format: Format, strict: bo
     };
     let options = zave::ValidateOptions { strict, profile };
     let mut results = Vec::with_capacity(files.len());
-    let mut members = Vec::new();
+    let mut set = zave::SetCheck::default();
     let mut io_failed = false;
     for path in files {
         match input::read(path) {
             Ok(input) => {
                 let outcome = zave::validate(&input.bytes, options);
                 if let Ok(checked) = &outcome {
-                    members.push((results.len(), zave::SetMember::of(checked)));
+                    set.add(results.len(), zave::SetMember::of(checked));
                 }
                 results.push(FileResult::new(input, outcome));
             }
@@ -170,9 +170,9 @@ fn validate(files: &[PathBuf], profile: Option<&str>, format: Format, strict: bo
             }
         }
     }
-    let mut set = set_check::SetFindings::of(files.len(), members, strict);
+    let mut found = set.findings(files.len(), strict);
     for (position, result) in results.iter_mut().enumerate() {
-        result.add_findings(set.take(position));
+        result.add_findings(found.take(position));
     }
     let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let status = print(&report::render(&results, format, colour));

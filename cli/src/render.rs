@@ -11,14 +11,14 @@ use std::time::Duration;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
-use zave::tree::{Change, Difference, Recorded};
+use zave::tree::{Change, Recorded};
 use zave::{Profile, SetMember, ValidateOptions};
 use zave_tree::{Access, Given};
 
 use crate::inputs_arg::InputArgs;
 use crate::profile_arg::ProfileArg;
-use crate::report::{self, FileResult, Format};
-use crate::set_check::SetFindings;
+use crate::report::{FileResult, Format};
+use crate::run_report::RunReport;
 use crate::tree_run::{self, TreeJob};
 use crate::{EXIT_USAGE, input};
 
@@ -124,7 +124,8 @@ pub fn run(args: &RenderArgs) -> ExitCode {
             eprintln!("zave: {shown} is up to date ({} tenants)", outcome.tenants);
             return ExitCode::SUCCESS;
         }
-        crate::print(&listing(differences));
+        let listing: String = differences.iter().map(|d| format!("{d}\n")).collect();
+        crate::print(&listing);
         eprintln!(
             "zave: {} files in {shown} differ from what the contracts produce",
             differences.len()
@@ -132,12 +133,11 @@ pub fn run(args: &RenderArgs) -> ExitCode {
         return ExitCode::FAILURE;
     }
     let count = |change: Change| differences.iter().filter(|d| d.change == change).count();
-    let untold: Vec<Difference> = differences
-        .iter()
-        .filter(|d| matches!(d.change, Change::Removed | Change::Leftover))
-        .cloned()
-        .collect();
-    eprint!("{}", listing(&untold).replace("leftover:", "cleared: "));
+    for difference in differences {
+        if matches!(difference.change, Change::Removed | Change::Leftover) {
+            eprintln!("{}", difference.done());
+        }
+    }
     eprintln!(
         "zave: rendered {rendered} tenants into {shown}: {} files added, {} changed, {} removed; {} tenants in the tree",
         count(Change::Added),
@@ -146,11 +146,6 @@ pub fn run(args: &RenderArgs) -> ExitCode {
         outcome.tenants
     );
     ExitCode::SUCCESS
-}
-
-/// One line per difference.
-pub fn listing(differences: &[Difference]) -> String {
-    differences.iter().map(|d| format!("{d}\n")).collect()
 }
 
 fn progress_bar(steps: usize) -> ProgressBar {
@@ -179,24 +174,24 @@ where
 }
 
 /// Checks one contract under the profile with the inputs given for it, without building an
-/// object; with `member`, also keeps its set facts when it is valid.
+/// object; with its set facts when it is valid.
 fn plan_one<'p>(
     bytes: &[u8],
     profile: &'p Profile,
     given: &Given,
-    member: Option<&mut Option<SetMember>>,
-) -> Result<zave::Plan<'p>, zave::Diagnostics> {
+) -> (Option<SetMember>, Result<zave::Plan<'p>, zave::Diagnostics>) {
     let options = ValidateOptions {
         strict: given.strict,
         profile: Some(profile),
     };
-    let checked = zave::validate(bytes, options)?;
-    if let Some(member) = member {
-        *member = Some(SetMember::of(&checked));
-    }
+    let checked = match zave::validate(bytes, options) {
+        Ok(checked) => checked,
+        Err(refused) => return (None, Err(refused)),
+    };
+    let member = SetMember::of(&checked);
     let recorded = Recorded::default();
     let inputs = given.inputs(&checked.name, &recorded);
-    zave::plan_checked(checked, profile, inputs)
+    (Some(member), zave::plan_checked(checked, profile, inputs))
 }
 
 /// Pass 1 without `--out`: plans every contract, checks the set, reports findings in input
@@ -209,16 +204,12 @@ fn check_all(
 ) -> Result<(), ExitCode> {
     progress.set_message("checking");
     let mut names = BTreeSet::new();
-    let mut results = Vec::with_capacity(args.contracts.len());
-    let mut members = Vec::new();
-    let mut failed = false;
-    let mut io_failed = false;
-    let mut stderr = std::io::stderr().lock();
+    let mut report = RunReport::default();
     for chunk in args.contracts.chunks(CHUNK) {
         let planned: Vec<_> = map_chunk(chunk, |path| {
             let outcome = input::read(path).map(|input| {
-                let mut member = None;
-                let plan = plan_one(&input.bytes, profile, given, Some(&mut member)).map(|plan| {
+                let (member, plan) = plan_one(&input.bytes, profile, given);
+                let plan = plan.map(|plan| {
                     (
                         plan.name().to_owned(),
                         plan.hash().to_string(),
@@ -234,53 +225,24 @@ fn check_all(
             let (input, member, plan) = match outcome {
                 Ok(found) => found,
                 Err(error) => {
-                    let _ = writeln!(stderr, "zave: {error}");
-                    io_failed = true;
+                    report.unusable(progress, &error);
                     continue;
                 }
             };
-            if let Some(member) = member {
-                members.push((results.len(), member));
-            }
-            results.push(match plan {
+            let result = match plan {
                 Ok((name, hash, findings)) => {
                     names.insert(name);
                     FileResult::from_findings(input, true, Some(hash), findings)
                 }
                 Err(diagnostics) => FileResult::from_findings(input, false, None, diagnostics.0),
-            });
+            };
+            report.push(result, member);
         }
     }
-    // The set stage over every valid contract's facts (Z401 among them: a shared name).
-    let mut set = SetFindings::of(args.contracts.len(), members, given.strict);
-    for (position, result) in results.iter_mut().enumerate() {
-        result.add_findings(set.take(position));
-        failed |= !result.valid();
-        if args.format != Format::Json && !result.is_quiet() {
-            let _ =
-                stderr.write_all(report::render_findings(result, args.format, false).as_bytes());
-        }
-    }
-    if args.format == Format::Json {
-        let _ = stderr.write_all(report::render(&results, Format::Json, false).as_bytes());
-    }
-    if let Some(stray) = given.stray(&names).filter(|_| !failed) {
-        let _ = writeln!(
-            stderr,
-            "zave: {}",
-            zave_tree::TreeError::NotInRun(stray.to_owned())
-        );
-        io_failed = true;
-    }
-    if io_failed {
+    report.finish(args.contracts.len(), given.strict, args.format, progress)?;
+    if let Some(stray) = given.stray(&names) {
+        eprintln!("zave: {}", zave_tree::TreeError::NotInRun(stray.to_owned()));
         return Err(ExitCode::from(EXIT_USAGE));
-    }
-    if failed {
-        // With --format json standard error stays one JSON document; the exit status says it.
-        if args.format != Format::Json {
-            let _ = writeln!(stderr, "zave: nothing was rendered: fix the errors above");
-        }
-        return Err(ExitCode::FAILURE);
     }
     Ok(())
 }
@@ -298,7 +260,7 @@ fn print_stream(
         let streams: Vec<String> = map_chunk(chunk, |path| {
             let outcome = input::read(path)
                 .ok()
-                .and_then(|input| plan_one(&input.bytes, profile, given, None).ok())
+                .and_then(|input| plan_one(&input.bytes, profile, given).1.ok())
                 .and_then(|plan| plan.render().ok());
             progress.inc(1);
             outcome

@@ -3,18 +3,17 @@
 //! memory stays flat however many there are; writing, each differing tenant is staged beside
 //! its place and swapped in only when every contract rendered and nothing refused.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
 use indicatif::ProgressBar;
-use zave::{Diagnostic, Profile, SetMember, ValidateOptions};
+use zave::{Profile, SetMember, ValidateOptions};
 use zave_tree::{Access, Given, Outcome, Run, SyncError, Tree};
 
 use crate::render::{CHUNK, map_chunk};
-use crate::report::{self, FileResult, Format};
-use crate::set_check::SetFindings;
+use crate::report::{FileResult, Format};
+use crate::run_report::RunReport;
 use crate::{EXIT_USAGE, input};
 
 /// One run over the tree.
@@ -66,11 +65,9 @@ pub fn run(job: &TreeJob<'_>, progress: &ProgressBar) -> Result<(usize, Outcome)
         profile: Some(job.profile),
     };
     // One pass renders and stages every contract and keeps each valid one's set facts; the
-    // set stage then runs over those, and the findings are reported in input order. A run
-    // the set refuses finishes nothing, so what it staged is discarded.
-    let mut results: Vec<FileResult> = Vec::with_capacity(job.contracts.len());
-    let mut members = Vec::new();
-    let (mut failed, mut unusable) = (false, false);
+    // set stage then runs over those. A run the set refuses finishes nothing, so what it
+    // staged is discarded.
+    let mut report = RunReport::default();
     let mut rendered = 0;
     for chunk in job.contracts.chunks(CHUNK) {
         let outcomes = map_chunk(chunk, |path| {
@@ -93,21 +90,16 @@ pub fn run(job: &TreeJob<'_>, progress: &ProgressBar) -> Result<(usize, Outcome)
             let (input, member, synced) = match outcome {
                 Ok(found) => found,
                 Err(error) => {
-                    progress.suspend(|| eprintln!("zave: {error}"));
-                    unusable = true;
+                    report.unusable(progress, &error);
                     continue;
                 }
             };
-            if let Some(member) = member {
-                members.push((results.len(), member));
-            }
-            results.push(match synced {
+            let result = match synced {
                 Ok((hash, findings)) => {
                     rendered += 1;
                     FileResult::from_findings(input, true, Some(hash), findings)
                 }
                 Err(SyncError::Contract(diagnostics)) => {
-                    failed = true;
                     FileResult::from_findings(input, false, None, diagnostics.0)
                 }
                 // Two contracts of one set share a name: the set stage says so (Z401).
@@ -115,37 +107,14 @@ pub fn run(job: &TreeJob<'_>, progress: &ProgressBar) -> Result<(usize, Outcome)
                     FileResult::from_findings(input, false, None, Vec::new())
                 }
                 Err(SyncError::Tree(error)) => {
-                    progress.suspend(|| eprintln!("zave: {error}"));
-                    unusable = true;
+                    report.unusable(progress, &error);
                     FileResult::from_findings(input, false, None, Vec::new())
                 }
-            });
+            };
+            report.push(result, member);
         }
     }
-    let mut set = SetFindings::of(job.contracts.len(), members, options.strict);
-    let mut stderr = std::io::stderr().lock();
-    for (position, result) in results.iter_mut().enumerate() {
-        let found = set.take(position);
-        failed |= found.iter().any(Diagnostic::is_error);
-        result.add_findings(found);
-        if job.format != Format::Json && !result.is_quiet() {
-            let text = report::render_findings(result, job.format, false);
-            progress.suspend(|| stderr.write_all(text.as_bytes()).ok());
-        }
-    }
-    if job.format == Format::Json {
-        let _ = stderr.write_all(report::render(&results, Format::Json, false).as_bytes());
-    }
-    if unusable {
-        return Err(ExitCode::from(EXIT_USAGE));
-    }
-    if failed {
-        if job.format != Format::Json {
-            let _ = writeln!(stderr, "zave: nothing was rendered: fix the errors above");
-        }
-        return Err(ExitCode::FAILURE);
-    }
-    drop(stderr);
+    report.finish(job.contracts.len(), options.strict, job.format, progress)?;
     let outcome = run.finish(job.given, job.prune).map_err(|e| usage(&e))?;
     Ok((rendered, outcome))
 }

@@ -23,8 +23,8 @@ pub mod tree;
 pub mod yaml;
 
 pub use contract::{
-    CheckedContract, ContractHash, SetMember, ValidateOptions, check_set, contract_schema,
-    validate, validate_document,
+    CheckedContract, ContractHash, SetCheck, SetFindings, SetMember, ValidateOptions, check_set,
+    contract_schema, validate, validate_document,
 };
 pub use diagnostic::{Code, Diagnostic, Diagnostics, Severity, TextStyle};
 pub use manifest::{FileKind, RenderedFile, index_files, to_stream};

@@ -176,14 +176,25 @@ pub struct Difference {
     pub change: Change,
 }
 
+impl Difference {
+    /// The line a writing run reports for the path: what it did (a leftover was cleared).
+    pub fn done(&self) -> String {
+        let word = match self.change {
+            Change::Leftover => "cleared",
+            other => other.as_str(),
+        };
+        labelled(word, &self.path)
+    }
+}
+
+/// `word:` padded to one column, then the path.
+fn labelled(word: &str, path: &str) -> String {
+    format!("{:<10}{path}", format!("{word}:"))
+}
+
 impl std::fmt::Display for Difference {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{:<10}{}",
-            format!("{}:", self.change.as_str()),
-            self.path
-        )
+        f.write_str(&labelled(self.change.as_str(), &self.path))
     }
 }
 
@@ -324,5 +335,6 @@ mod tests {
             change: Change::Leftover,
         };
         assert_eq!(line.to_string(), "leftover: a/b.yaml");
+        assert_eq!(line.done(), "cleared:  a/b.yaml");
     }
 }

@@ -13,5 +13,5 @@ pub use checked::{CheckedContract, DEFAULT_DOCKERFILE, DEFAULT_TIER};
 pub use compat::Implemented;
 pub use hash::ContractHash;
 pub use hints::suggest_name;
-pub use set::{SetMember, check_set, is_callable};
+pub use set::{SetCheck, SetFindings, SetMember, check_set, is_callable};
 pub use validate::{ValidateOptions, contract_schema, validate, validate_document};

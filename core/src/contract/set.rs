@@ -35,6 +35,48 @@ impl SetMember {
     }
 }
 
+/// The set stage of a run, gathered as its contracts are checked: each valid contract's facts
+/// by its position among the run's inputs. One contract alone is not a set, so a run of one
+/// input finds nothing (a dependency on a tenant the tree holds is the normal case then).
+#[derive(Debug, Clone, Default)]
+pub struct SetCheck {
+    members: Vec<(usize, SetMember)>,
+}
+
+impl SetCheck {
+    /// Adds the facts of the valid contract at `position` among the inputs.
+    pub fn add(&mut self, position: usize, member: SetMember) {
+        self.members.push((position, member));
+    }
+
+    /// What the set shows, by position, for a run of `inputs` contracts.
+    pub fn findings(mut self, inputs: usize, strict: bool) -> SetFindings {
+        let mut found: BTreeMap<usize, Vec<Diagnostic>> = BTreeMap::new();
+        if inputs < 2 {
+            return SetFindings(found);
+        }
+        self.members.sort_by_key(|(position, _)| *position);
+        let (positions, members): (Vec<usize>, Vec<SetMember>) = self.members.into_iter().unzip();
+        for (index, finding) in check_set(&members, strict) {
+            if let Some(&position) = positions.get(index) {
+                found.entry(position).or_default().push(finding);
+            }
+        }
+        SetFindings(found)
+    }
+}
+
+/// The set stage's findings of a run, by the contract's position among its inputs.
+#[derive(Debug, Clone, Default)]
+pub struct SetFindings(BTreeMap<usize, Vec<Diagnostic>>);
+
+impl SetFindings {
+    /// The findings of the input at `position`, taken out.
+    pub fn take(&mut self, position: usize) -> Vec<Diagnostic> {
+        self.0.remove(&position).unwrap_or_default()
+    }
+}
+
 /// Whether other tenants can call a workload of this exposure (it has a Service and allows
 /// ingress from tenant namespaces).
 pub fn is_callable(exposure: Exposure) -> bool {
