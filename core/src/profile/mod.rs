@@ -258,58 +258,51 @@ fn consistency(profile: &Profile, document: &Node) -> Vec<Diagnostic> {
             );
         }
     }
-    let databases = [
-        ("postgres", &spec.databases.postgres),
-        ("mysql", &spec.databases.mysql),
-        ("redis", &spec.databases.redis),
-    ];
-    for (engine, server) in databases {
-        if let Some(server) = server {
-            let path = root.key("databases").key(engine);
-            if engine == "postgres"
-                && server.isolation == model::Isolation::SchemaPerTenant
-                && server.shared_database.is_none()
-            {
-                refuse(
-                    path.key("sharedDatabase"),
-                    "isolation \"schema-per-tenant\" needs the sharedDatabase tenants live in"
-                        .to_owned(),
-                );
-            }
-            if engine != "postgres" {
-                let only_postgres = [
-                    (
-                        "isolation",
-                        server.isolation == model::Isolation::SchemaPerTenant,
-                    ),
-                    ("pooler", server.pooler.is_some()),
-                    ("maintenanceDatabase", server.maintenance_database.is_some()),
-                ];
-                for (key, set) in only_postgres {
-                    if set {
-                        let what = match key {
-                            "isolation" => "isolation \"schema-per-tenant\"",
-                            "pooler" => "a pooler (PgBouncer)",
-                            _ => "a maintenance database",
-                        };
-                        refuse(
-                            path.key(key),
-                            format!("{what} is for PostgreSQL only, not {engine}"),
-                        );
-                    }
-                }
-            }
-            let itself = server.server_network.as_ref();
-            for (key, peer) in [
-                ("network", Some(&server.network)),
-                ("serverNetwork", itself),
-            ] {
-                if peer.is_some_and(|peer| peer.namespace.is_none() && peer.cidr.is_none()) {
+    for (engine, server) in spec.databases.offered() {
+        let path = root.key("databases").key(engine);
+        if engine == "postgres"
+            && server.isolation == model::Isolation::SchemaPerTenant
+            && server.shared_database.is_none()
+        {
+            refuse(
+                path.key("sharedDatabase"),
+                "isolation \"schema-per-tenant\" needs the sharedDatabase tenants live in"
+                    .to_owned(),
+            );
+        }
+        if engine != "postgres" {
+            let only_postgres = [
+                (
+                    "isolation",
+                    server.isolation == model::Isolation::SchemaPerTenant,
+                ),
+                ("pooler", server.pooler.is_some()),
+                ("maintenanceDatabase", server.maintenance_database.is_some()),
+            ];
+            for (key, set) in only_postgres {
+                if set {
+                    let what = match key {
+                        "isolation" => "isolation \"schema-per-tenant\"",
+                        "pooler" => "a pooler (PgBouncer)",
+                        _ => "a maintenance database",
+                    };
                     refuse(
                         path.key(key),
-                        "a network peer needs a namespace or a cidr".to_owned(),
+                        format!("{what} is for PostgreSQL only, not {engine}"),
                     );
                 }
+            }
+        }
+        let itself = server.server_network.as_ref();
+        for (key, peer) in [
+            ("network", Some(&server.network)),
+            ("serverNetwork", itself),
+        ] {
+            if peer.is_some_and(|peer| peer.namespace.is_none() && peer.cidr.is_none()) {
+                refuse(
+                    path.key(key),
+                    "a network peer needs a namespace or a cidr".to_owned(),
+                );
             }
         }
     }

@@ -220,6 +220,19 @@ pub struct DatabaseSettings {
     pub redis: Option<DatabaseServer>,
 }
 
+impl DatabaseSettings {
+    /// Each server offered, under its key in the profile (`postgres`, `mysql`, `redis`).
+    pub fn offered(&self) -> impl Iterator<Item = (&'static str, &DatabaseServer)> {
+        [
+            ("postgres", &self.postgres),
+            ("mysql", &self.mysql),
+            ("redis", &self.redis),
+        ]
+        .into_iter()
+        .filter_map(|(key, server)| Some((key, server.as_ref()?)))
+    }
+}
+
 /// One database server.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]

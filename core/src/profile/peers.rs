@@ -24,17 +24,11 @@ pub(super) fn check(profile: &Profile, findings: &mut Findings<'_>) {
         ),
         (telemetry.key("collector"), &spec.telemetry.collector, true),
     ];
-    for (engine, server) in [
-        ("postgres", &spec.databases.postgres),
-        ("mysql", &spec.databases.mysql),
-        ("redis", &spec.databases.redis),
-    ] {
-        if let Some(server) = server {
-            peers.push((databases.key(engine).key("network"), &server.network, true));
-            // The provisioning Job's rule opens the server's own port, not the peer's.
-            if let Some(itself) = &server.server_network {
-                peers.push((databases.key(engine).key("serverNetwork"), itself, false));
-            }
+    for (engine, server) in spec.databases.offered() {
+        peers.push((databases.key(engine).key("network"), &server.network, true));
+        // The provisioning Job's rule opens the server's own port, not the peer's.
+        if let Some(itself) = &server.server_network {
+            peers.push((databases.key(engine).key("serverNetwork"), itself, false));
         }
     }
     for (path, peer, egress) in peers {

@@ -17,15 +17,13 @@ const KUBE_PREFIX: &str = "kube-";
 /// Every peer of the profile, the sources of its namespaces and selector values.
 fn peers(profile: &Profile) -> Vec<&Peer> {
     let spec = &profile.spec;
-    let databases = &spec.databases;
-    let servers = [&databases.postgres, &databases.mysql, &databases.redis];
     let mut peers = vec![
         &spec.dns,
         &spec.ingress.from,
         &spec.telemetry.collector,
         &spec.telemetry.prometheus,
     ];
-    for server in servers.into_iter().flatten() {
+    for (_, server) in spec.databases.offered() {
         peers.push(&server.network);
         peers.extend(server.server_network.as_ref());
     }

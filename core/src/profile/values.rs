@@ -106,14 +106,8 @@ pub(super) fn check(profile: &Profile, findings: &mut Findings<'_>) {
     );
 
     let databases = root.key("databases");
-    for (engine, server) in [
-        ("postgres", &spec.databases.postgres),
-        ("mysql", &spec.databases.mysql),
-        ("redis", &spec.databases.redis),
-    ] {
-        if let Some(server) = server {
-            database(findings, &databases.key(engine), server);
-        }
+    for (engine, server) in spec.databases.offered() {
+        database(findings, &databases.key(engine), server);
     }
 
     findings.grammar(
