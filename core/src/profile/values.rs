@@ -8,7 +8,7 @@ use super::findings::Findings;
 use super::grammar::{
     annotation_key, dns_label, dns_subdomain, duration, label_key, label_value, quantity,
 };
-use super::model::{DatabaseServer, Peer, Profile, Quantities};
+use super::model::{DatabaseServer, Peer, Profile};
 use crate::diagnostic::Code;
 use crate::document::Path;
 
@@ -122,13 +122,14 @@ pub(super) fn check(profile: &Profile, findings: &mut Findings<'_>) {
         ("large", &spec.tiers.large),
     ] {
         let path = root.key("tiers").key(tier);
-        quantities(findings, &path.key("requests"), &settings.requests);
-        quantities(findings, &path.key("limits"), &settings.limits);
-        let quota = Quantities {
-            cpu: settings.quota.cpu.clone(),
-            memory: settings.quota.memory.clone(),
-        };
-        quantities(findings, &path.key("quota"), &quota);
+        for (key, set) in [
+            ("requests", &settings.requests),
+            ("limits", &settings.limits),
+        ] {
+            quantities(findings, &path.key(key), &set.cpu, &set.memory);
+        }
+        let quota = &settings.quota;
+        quantities(findings, &path.key("quota"), &quota.cpu, &quota.memory);
     }
 
     let telemetry = root.key("telemetry");
@@ -277,13 +278,9 @@ fn host(value: &str) -> Result<(), String> {
     dns_subdomain(value)
 }
 
-/// CPU and memory quantities.
-fn quantities(findings: &mut Findings<'_>, path: &Path, quantities: &Quantities) {
-    findings.grammar(&path.key("cpu"), "the quantity", &quantities.cpu, quantity);
-    findings.grammar(
-        &path.key("memory"),
-        "the quantity",
-        &quantities.memory,
-        quantity,
-    );
+/// The `cpu` and `memory` quantities under `path`.
+fn quantities(findings: &mut Findings<'_>, path: &Path, cpu: &str, memory: &str) {
+    for (key, value) in [("cpu", cpu), ("memory", memory)] {
+        findings.grammar(&path.key(key), "the quantity", value, quantity);
+    }
 }
