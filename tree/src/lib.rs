@@ -18,7 +18,6 @@ mod names;
 mod root;
 mod run;
 
-pub use dir::Kind;
 pub use folder::{Folder, OnDisk};
 pub use root::{Access, Tree};
 pub use run::{Given, Outcome, Run, SyncError};

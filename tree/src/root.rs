@@ -29,8 +29,6 @@ pub struct Tree {
     kept: AtomicBool,
     /// The opened folder; `None` when checking a folder that does not exist.
     root: Option<Dir>,
-    /// The path as given, for messages.
-    shown: String,
     access: Access,
 }
 
@@ -55,7 +53,6 @@ impl Tree {
                 created,
                 kept: AtomicBool::new(true),
                 root: None,
-                shown,
                 access,
             });
         };
@@ -69,7 +66,6 @@ impl Tree {
             created,
             kept: AtomicBool::new(false),
             root: Some(root),
-            shown,
             access,
         })
     }
@@ -82,11 +78,6 @@ impl Tree {
     /// Keeps what was created to open the tree: a run over it finished.
     pub(crate) fn keep(&self) {
         self.kept.store(true, Ordering::Relaxed);
-    }
-
-    /// The output folder as the user named it.
-    pub fn shown(&self) -> &str {
-        &self.shown
     }
 
     /// What this run may do.

@@ -258,7 +258,7 @@ impl<'t> Run<'t> {
 
     /// What the tree records of CI's inputs for tenant `name` (see
     /// [`zave::tree::recorded_inputs`]); nothing when it has no Deployment for it.
-    pub fn recorded(&self, name: &str) -> Recorded {
+    fn recorded(&self, name: &str) -> Recorded {
         let deployment = format!("deployment-{name}.yaml");
         self.dir(SlotId::Workload)
             .and_then(|dir| dir.open_folder(name).ok().flatten())
