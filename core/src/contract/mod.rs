@@ -6,6 +6,7 @@ mod compat;
 mod hash;
 mod hints;
 pub mod model;
+pub mod offers;
 mod set;
 mod validate;
 
