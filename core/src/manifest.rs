@@ -263,17 +263,7 @@ pub fn tenant_files(
         let dir = zone_dir(zone, prefix, name);
         let mut file_names = Vec::with_capacity(folder.len());
         for manifest in folder {
-            let file_name = match zone {
-                Zone::Applications => format!("{name}.yaml"),
-                _ => {
-                    let object = &manifest.object;
-                    let mut file_name = object.kind().to_ascii_lowercase();
-                    file_name.push('-');
-                    file_name.push_str(object.name());
-                    file_name.push_str(".yaml");
-                    file_name
-                }
-            };
+            let file_name = file_name(manifest, name);
             scratch.clear();
             scratch.push_str(&header);
             write_yaml(&manifest.object, &mut scratch)?;
@@ -289,6 +279,29 @@ pub fn tenant_files(
         }
     }
     Ok(files)
+}
+
+/// The file an object of tenant `name` is written to, as in [`tenant_files`].
+pub fn object_path(manifest: &Manifest, name: &str, prefix: &str) -> String {
+    format!(
+        "{}/{}",
+        zone_dir(manifest.zone, prefix, name),
+        file_name(manifest, name)
+    )
+}
+
+fn file_name(manifest: &Manifest, name: &str) -> String {
+    match manifest.zone {
+        Zone::Applications => format!("{name}.yaml"),
+        _ => {
+            let object = &manifest.object;
+            let mut file_name = object.kind().to_ascii_lowercase();
+            file_name.push('-');
+            file_name.push_str(object.name());
+            file_name.push_str(".yaml");
+            file_name
+        }
+    }
 }
 
 fn zone_dir(zone: Zone, prefix: &str, name: &str) -> String {

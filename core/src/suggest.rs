@@ -23,8 +23,26 @@ pub fn closest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -
 /// A help line for a near miss: `did you mean "public-http"?`, or the list of what is allowed.
 pub fn did_you_mean(input: &str, allowed: &[&str], noun: &str) -> String {
     match closest(input, allowed.iter().copied()) {
-        Some(candidate) => format!("did you mean \"{candidate}\"?"),
+        Some(candidate) => suggesting(candidate),
         None => format!("{noun}: {}", allowed.join(", ")),
+    }
+}
+
+/// The help of a near miss that names its fix: `did you mean "public-http"?`.
+pub fn suggesting(candidate: &str) -> String {
+    format!("{SUGGESTION_START}{candidate}{SUGGESTION_END}")
+}
+
+const SUGGESTION_START: &str = "did you mean \"";
+const SUGGESTION_END: &str = "\"?";
+
+impl crate::diagnostic::Diagnostic {
+    /// The word to write in place of the node this finding marks, when its help suggests one
+    /// (a near miss of a key, a value or a name): the quick fix an editor offers.
+    pub fn suggestion(&self) -> Option<&str> {
+        let help = self.help.as_deref()?.strip_suffix(SUGGESTION_END)?;
+        let start = help.rfind(SUGGESTION_START)? + SUGGESTION_START.len();
+        Some(&help[start..]).filter(|word| !word.is_empty() && !word.contains('"'))
     }
 }
 
@@ -67,6 +85,25 @@ mod tests {
             did_you_mean("x", &["a1", "b2"], "allowed"),
             "allowed: a1, b2"
         );
+    }
+
+    #[test]
+    fn a_suggestion_is_read_back_from_the_help_that_names_it() {
+        let finding = |help: &str| {
+            crate::diagnostic::Diagnostic::new(
+                crate::diagnostic::Code::UnknownValue,
+                &crate::document::Path::root(),
+                None,
+                "m",
+            )
+            .with_help(help)
+        };
+        let typo = finding(&did_you_mean("publik-http", EXPOSURES, "allowed"));
+        assert_eq!(typo.suggestion(), Some("public-http"));
+        let name = finding(&format!("a name is short; {}", suggesting("web-app")));
+        assert_eq!(name.suggestion(), Some("web-app"));
+        let list = finding(&did_you_mean("websocket", EXPOSURES, "allowed"));
+        assert_eq!(list.suggestion(), None);
     }
 
     #[test]

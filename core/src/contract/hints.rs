@@ -3,6 +3,7 @@
 use super::model::NAME_MAX_LENGTH;
 use crate::document::{Path, PathSegment};
 use crate::schema::Hints;
+use crate::suggest::suggesting;
 
 /// Help that knows the contract: why there is no `image` or `replicas` key, and what a valid
 /// version of a bad name would be.
@@ -75,7 +76,7 @@ impl Hints for ContractHints {
             "a name is 1 to {NAME_MAX_LENGTH} characters: lower-case letters, digits and '-', starting with a letter and ending with a letter or digit"
         );
         Some(match suggest_name(value) {
-            Some(name) if name != value => format!("{rule}; did you mean \"{name}\"?"),
+            Some(name) if name != value => format!("{rule}; {}", suggesting(&name)),
             _ => rule,
         })
     }

@@ -145,9 +145,18 @@ pub fn explain(
                         contract("spec.persistence.engine"),
                         profile("spec.databases.<engine>.network"),
                     ],
-                    _ => vec![
+                    "allow-to-otlp-collector" => vec![
                         contract("spec.capabilities (tracing)"),
                         profile("spec.telemetry.collector"),
+                    ],
+                    "allow-to-dependencies" => vec![
+                        contract("spec.dependencies"),
+                        profile("spec.namespacePattern"),
+                    ],
+                    _ => vec![
+                        contract("spec.persistence.engine"),
+                        profile("spec.databases.<engine>.serverNetwork"),
+                        convention("the provisioning Job reaches only DNS and its server"),
                     ],
                 };
                 part("spec", origins);

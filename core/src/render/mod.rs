@@ -12,6 +12,7 @@ mod network;
 pub mod persistence;
 mod routing;
 pub(crate) mod secrets;
+pub mod summary;
 mod tenancy;
 mod workload;
 
@@ -131,6 +132,15 @@ impl Plan<'_> {
     pub fn explain(&self) -> Vec<explain::Explanation> {
         let ctx = self.context();
         explain::explain(&ctx, &manifests(&ctx), &self.findings)
+    }
+
+    /// What the contract gets under the profile, in the platform's words, each line pointing
+    /// at the file and object that carries it.
+    pub fn summary(&self) -> Vec<summary::SummaryLine> {
+        let ctx = self.context();
+        let manifests = manifests(&ctx);
+        let explanations = explain::explain(&ctx, &manifests, &self.findings);
+        summary::summarize(&ctx, &manifests, &self.findings, &explanations)
     }
 
     /// The database provisioning script of the tenant, when the contract has a database.
