@@ -8,6 +8,7 @@ mod options;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use zave::diff::FileDiff;
+use zave::render::summary::SummaryLine;
 use zave::{Diagnostic, Profile, RenderedFile};
 
 use bridge::{Error, to_js};
@@ -58,6 +59,62 @@ export interface ValidateResult {
   hash: string | null;
   /** Errors when not ok; otherwise the warnings and mutations. Sorted by position. */
   diagnostics: Diagnostic[];
+  /** The near misses zave knows the fix of: write `replacement` over the node that
+   * `diagnostics[diagnostic]` marks. */
+  fixes: Fix[];
+}
+
+/** A one-click fix: the word zave's did-you-mean suggests for a diagnostic's node. */
+export interface Fix {
+  /** The index of the diagnostic in `diagnostics`. */
+  diagnostic: number;
+  replacement: string;
+}
+
+/** Where a part of an object came from (the data of `zave explain`). */
+export interface Origin {
+  kind: "contract" | "profile" | "mutation" | "input" | "convention";
+  detail: string;
+}
+
+/** One thing a contract gets under a profile, in the platform's words. */
+export interface SummaryLine {
+  topic: "namespace" | "reached" | "replicas" | "autoscaling" | "disruption budget" | "resources"
+    | "database" | "secret" | "capability" | "network";
+  text: string;
+  /** The object that carries it, as `Kind/name`. */
+  object: string;
+  /** The file of the render that holds the object. */
+  path: string;
+  origins: Origin[];
+}
+
+export interface SummaryResult extends ValidateResult {
+  /** In a fixed order of topics; empty when not ok. */
+  lines: SummaryLine[];
+}
+
+/** One word a contract field takes and whether it renders under the profile. */
+export interface Offer {
+  value: string;
+  description: string;
+  standing: "allowed" | "reserved" | "refused";
+  /** The finding the word brings: `Z201`/`Z202` reserved, `Z301`–`Z303` refused by the
+   * profile, `W003` injected by it anyway. */
+  code: string | null;
+}
+
+/** One field of the contract, for completion. */
+export interface Field {
+  /** `spec.exposure`; `[]` is any entry of a list: `spec.capabilities[].name`. */
+  path: string;
+  /** The mapping the key is written in; empty at the top. */
+  parent: string;
+  key: string;
+  shape: "mapping" | "list" | "scalar";
+  required: boolean;
+  description: string;
+  values: Offer[];
 }
 
 /** One file of the rendered tree; the path is relative to the GitOps repository root. */
@@ -128,6 +185,27 @@ struct ValidateResult<'a> {
     name: Option<&'a str>,
     hash: Option<String>,
     diagnostics: &'a [Diagnostic],
+    fixes: Vec<Fix<'a>>,
+}
+
+#[derive(Serialize)]
+struct Fix<'a> {
+    diagnostic: usize,
+    replacement: &'a str,
+}
+
+/// The quick fixes of `diagnostics`: each suggestion the core makes, by diagnostic index.
+fn fixes(diagnostics: &[Diagnostic]) -> Vec<Fix<'_>> {
+    diagnostics
+        .iter()
+        .enumerate()
+        .filter_map(|(diagnostic, d)| {
+            d.suggestion().map(|replacement| Fix {
+                diagnostic,
+                replacement,
+            })
+        })
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -136,6 +214,7 @@ struct RenderResult<'a> {
     name: Option<&'a str>,
     hash: Option<String>,
     diagnostics: &'a [Diagnostic],
+    fixes: Vec<Fix<'a>>,
     files: &'a [RenderedFile],
     tree: &'a [RenderedFile],
     stream: String,
@@ -178,12 +257,14 @@ pub fn validate(
             name: Some(&checked.name),
             hash: Some(checked.hash.to_string()),
             diagnostics: &checked.findings,
+            fixes: fixes(&checked.findings),
         }),
         Err(diagnostics) => to_js(&ValidateResult {
             ok: false,
             name: None,
             hash: None,
             diagnostics: &diagnostics.0,
+            fixes: fixes(&diagnostics.0),
         }),
     }
 }
@@ -208,6 +289,7 @@ pub fn render(
                 name: Some(&rendered.name),
                 hash: Some(rendered.hash.to_string()),
                 diagnostics: &rendered.findings,
+                fixes: fixes(&rendered.findings),
                 files: &rendered.files,
                 tree: &tree,
                 stream: zave::to_stream(&rendered.files),
@@ -218,6 +300,7 @@ pub fn render(
             name: None,
             hash: None,
             diagnostics: &diagnostics.0,
+            fixes: fixes(&diagnostics.0),
             files: &[],
             tree: &[],
             stream: String::new(),
@@ -255,6 +338,57 @@ pub fn diff(
         from_diagnostics: &findings(&before),
         to_diagnostics: &findings(&after),
     })
+}
+
+#[derive(Serialize)]
+struct SummaryResult<'a> {
+    ok: bool,
+    name: Option<&'a str>,
+    hash: Option<String>,
+    diagnostics: &'a [Diagnostic],
+    fixes: Vec<Fix<'a>>,
+    lines: &'a [SummaryLine],
+}
+
+/// What a contract gets under a profile, in the platform's words, each line pointing at the
+/// file and object of the render that carries it; or the errors.
+#[wasm_bindgen(unchecked_return_type = "SummaryResult")]
+pub fn summary(
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] text: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "RenderOptions")] options: JsValue,
+) -> Result<JsValue, JsValue> {
+    let text = options::source(&text, "the contract")?;
+    let options: RenderOptions = options::read(&options, "summary options")?;
+    let profile = options.profile()?;
+    match zave::plan(&text, &profile, options.inputs()) {
+        Ok(plan) => to_js(&SummaryResult {
+            ok: true,
+            name: Some(plan.name()),
+            hash: Some(plan.hash().to_string()),
+            diagnostics: plan.findings(),
+            fixes: fixes(plan.findings()),
+            lines: &plan.summary(),
+        }),
+        Err(diagnostics) => to_js(&SummaryResult {
+            ok: false,
+            name: None,
+            hash: None,
+            diagnostics: &diagnostics.0,
+            fixes: fixes(&diagnostics.0),
+            lines: &[],
+        }),
+    }
+}
+
+/// Every field of the contract and the words it takes, each with its standing under the
+/// profile (reserved words without one): what an editor completes.
+#[wasm_bindgen(unchecked_return_type = "Field[]")]
+pub fn offers(
+    #[wasm_bindgen(unchecked_param_type = "ProfileOptions")] options: JsValue,
+) -> Result<JsValue, JsValue> {
+    let options: ValidateOptions = options::read(&options, "offers options")?;
+    let profile = options.profile()?;
+    to_js(&zave::contract::offers::offers(profile.as_deref()))
 }
 
 /// The JSON Schema of a document kind: `contract` or `profile`.

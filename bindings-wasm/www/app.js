@@ -1,10 +1,13 @@
 // The previewer: edit a contract, pick a profile, see the rendered tree, the diagnostics on
-// their lines, and the diff between two profiles; the real zave core runs in WebAssembly.
+// their nodes, what the contract gets, and the diff between two profiles; the real zave core
+// runs in WebAssembly.
 import init, * as zave from './pkg/zave_wasm.js';
-import { Editor } from './editor.js';
+import { ContractEditor } from './editor.js';
 import { EXAMPLE } from './example.js';
 import * as state from './state.js';
+import { showSummary } from './summary.js';
 import { tar } from './tar.js';
+import { FileViewer } from './viewer.js';
 
 const $ = (id) => document.getElementById(id);
 const CUSTOM = 'custom';
@@ -21,6 +24,8 @@ const view = {
 let result = null; // the last render (ok or not)
 let lastGood = null; // the last render that produced files
 let editor;
+let viewer;
+let offers = []; // the core's fields and words under the selected profile
 
 /** A path without the profile's prefix (`clusters/kind/`), so a selection survives a switch. */
 const relative = (path) => path.replace(/^(.*?\/)?(?=(platform|tenants)\/)/, '');
@@ -50,15 +55,34 @@ function update() {
   }
   const elapsed = performance.now() - started;
   document.body.dataset.renderMs = elapsed.toFixed(3);
-  $('status').textContent = result ? `rendered in ${elapsed.toFixed(1)} ms` : 'not rendered';
-  if (result?.ok) lastGood = result;
+  const errors = (result?.diagnostics ?? []).filter((d) => d.severity === 'error').length;
+  const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  $('status').textContent = result?.ok ? `rendered in ${elapsed.toFixed(1)} ms`
+    : result ? `not rendered: ${plural(errors, 'error')}` : 'not rendered: the profile is invalid';
+  if (result?.ok) lastGood = { result, profile: view.profile };
   showProfileError(profileError);
-  showDiagnostics(result?.diagnostics ?? []);
+  showDiagnostics(result?.diagnostics ?? [], result?.fixes ?? []);
+  showStale(errors, profileError);
   showFiles();
   if (view.tab === 'diff') showDiff();
+  if (view.tab === 'summary') showSummaryTab();
   saveSoon();
   // The whole re-render: the core's render and the page's redraw.
   document.body.dataset.updateMs = (performance.now() - started).toFixed(3);
+}
+
+/** With errors, the last good render stays, dimmed, under a banner saying why it is stale. */
+function showStale(errors, profileError) {
+  const stale = !result?.ok;
+  const banner = $('stale');
+  banner.hidden = !stale;
+  $('right').classList.toggle('stale-view', stale && Boolean(lastGood));
+  if (!stale) return;
+  const why = profileError ? 'the custom profile is invalid'
+    : `the contract has ${errors} error${errors === 1 ? '' : 's'}`;
+  banner.textContent = lastGood
+    ? `Stale: ${why}. Showing the last good render (profile ${lastGood.profile}) until it renders again.`
+    : `Not rendered: ${why}, and nothing has rendered yet.`;
 }
 
 function showProfileError(error) {
@@ -84,24 +108,32 @@ function diagnosticItem(d, onClick) {
   return item;
 }
 
-function showDiagnostics(diagnostics) {
-  editor.mark(diagnostics);
+function showDiagnostics(diagnostics, fixes) {
+  editor.mark(diagnostics, fixes);
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = diagnostics.length - errors;
   const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
   $('counts').textContent = `${plural(errors, 'error')}, ${plural(warnings, 'warning')}`;
   const list = $('diagnostics');
-  list.replaceChildren(...diagnostics.map((d) => diagnosticItem(d, () => editor.reveal(d))));
+  list.replaceChildren(...diagnostics.map((d, index) => {
+    const item = diagnosticItem(d, () => editor.reveal(d));
+    for (const fix of fixes.filter((f) => f.diagnostic === index)) {
+      const button = element('button', { type: 'button', className: 'fix', textContent: `Replace with "${fix.replacement}"` });
+      button.addEventListener('click', (event) => {
+        event.stopPropagation();
+        editor.fix(d, fix.replacement);
+      });
+      item.append(button);
+    }
+    return item;
+  }));
   if (diagnostics.length === 0 && result?.ok) {
     list.append(element('li', { className: 'none', textContent: 'valid: no findings' }));
   }
 }
 
 function showFiles() {
-  const shown = result?.ok ? result : lastGood;
-  const stale = shown !== result;
-  $('stale').hidden = !stale || !shown;
-  $('files-view').classList.toggle('stale-view', stale);
+  const shown = result?.ok ? result : lastGood?.result;
   const files = shown?.files ?? [];
   let selected = files.find((f) => relative(f.path) === view.file);
   if (!selected) {
@@ -120,16 +152,34 @@ function showFiles() {
     const button = element('button', { type: 'button', textContent: file.path.slice(cut + 1), title: file.path });
     button.dataset.path = file.path;
     button.setAttribute('aria-current', String(file === selected));
-    button.addEventListener('click', () => {
-      view.file = relative(file.path);
-      showFiles();
-      save();
-    });
+    button.addEventListener('click', () => openFile(file.path));
     list.append(element('li', {}, button));
   }
-  const content = $('file-content');
-  content.textContent = selected?.content ?? '';
-  content.dataset.path = selected?.path ?? '';
+  $('file-path').textContent = selected?.path ?? '';
+  $('file-content').dataset.path = selected?.path ?? '';
+  $('copy').disabled = !selected;
+  viewer.show(selected?.content ?? '');
+}
+
+/** Shows a file of the tree in the Files tab. */
+function openFile(path) {
+  view.file = relative(path);
+  if (view.tab !== 'files') selectTab('files');
+  showFiles();
+  save();
+}
+
+function showSummaryTab() {
+  let summary;
+  try {
+    summary = zave.summary(view.contract, renderOptions());
+  } catch (error) {
+    if (error?.name !== 'ZaveError') throw error;
+    summary = { ok: false };
+  }
+  const profile = view.profile === CUSTOM ? 'the custom profile' : `profile ${view.profile}`;
+  $('summary-head').textContent = summary.ok ? `What ${summary.name} gets under ${profile}` : '';
+  showSummary($('summary'), summary, openFile);
 }
 
 function showDiff() {
@@ -172,13 +222,16 @@ function showDiff() {
   }));
 }
 
+const TABS = ['files', 'summary', 'diff'];
+
 function selectTab(tab) {
   view.tab = tab;
-  $('tab-files').setAttribute('aria-selected', String(tab === 'files'));
-  $('tab-diff').setAttribute('aria-selected', String(tab === 'diff'));
-  $('files-view').hidden = tab !== 'files';
-  $('diff-view').hidden = tab !== 'diff';
+  for (const name of TABS) {
+    $(`tab-${name}`).setAttribute('aria-selected', String(tab === name));
+    $(`${name}-view`).hidden = tab !== name;
+  }
   if (tab === 'diff') showDiff();
+  if (tab === 'summary') showSummaryTab();
   save();
 }
 
@@ -222,11 +275,22 @@ function schedule() {
   });
 }
 
+/** The core's offers for completion under the selected profile (a custom one once valid). */
+function refreshOffers() {
+  try {
+    offers = zave.offers(view.profile === CUSTOM ? { profileYaml: view.customProfile } : { profile: view.profile });
+  } catch (error) {
+    if (error?.name !== 'ZaveError') throw error;
+    offers = zave.offers({});
+  }
+}
+
 async function main() {
-  await init();
+  await init({ module_or_path: new URL('pkg/zave_wasm_bg.wasm', document.baseURI) });
   Object.assign(view, state.read(location.hash));
   const builtins = zave.profiles();
   if (view.profile !== CUSTOM && !builtins.some((p) => p.name === view.profile)) view.profile = 'kind';
+  if (!TABS.includes(view.tab)) view.tab = 'files';
   for (const { name, classification } of builtins) {
     $('profile').append(element('option', { value: name, textContent: `${name} (${classification})` }));
     $('diff-to').append(element('option', { value: name, textContent: name }));
@@ -238,20 +302,32 @@ async function main() {
   view.customProfile = $('custom-profile').value;
   $('image').value = view.image;
   document.title = `zave ${zave.version()} previewer`;
+  refreshOffers();
 
-  editor = new Editor($('editor'), $('gutter'), $('marks'));
-  editor.value = view.contract;
-  $('editor').addEventListener('input', () => {
-    view.contract = editor.value;
-    schedule();
+  editor = new ContractEditor($('editor'), view.contract, {
+    onChange: (text) => {
+      view.contract = text;
+      schedule();
+    },
+    offers: () => offers,
+  });
+  // For the browser tests and the console: the editor's CodeMirror view.
+  $('editor').editorView = editor.view;
+  viewer = new FileViewer($('file-content'));
+  $('copy').addEventListener('click', async () => {
+    await navigator.clipboard.writeText(viewer.text);
+    $('copy').textContent = 'Copied';
+    setTimeout(() => { $('copy').textContent = 'Copy'; }, 1200);
   });
   $('profile').addEventListener('change', () => {
     view.profile = $('profile').value;
     $('custom').hidden = view.profile !== CUSTOM;
+    refreshOffers();
     update();
   });
   $('custom-profile').addEventListener('input', () => {
     view.customProfile = $('custom-profile').value;
+    refreshOffers();
     schedule();
   });
   $('image').addEventListener('input', () => {
@@ -263,11 +339,10 @@ async function main() {
     showDiff();
     save();
   });
-  $('tab-files').addEventListener('click', () => selectTab('files'));
-  $('tab-diff').addEventListener('click', () => selectTab('diff'));
+  for (const name of TABS) $(`tab-${name}`).addEventListener('click', () => selectTab(name));
   $('download').addEventListener('click', download);
   update();
-  selectTab(view.tab === 'diff' ? 'diff' : 'files');
+  selectTab(view.tab);
   document.body.dataset.ready = 'true';
 }
 
