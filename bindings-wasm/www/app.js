@@ -69,6 +69,7 @@ function update() {
   saveSoon();
   // The whole re-render: the core's render and the page's redraw.
   document.body.dataset.updateMs = (performance.now() - started).toFixed(3);
+  document.body.dataset.updates = String(Number(document.body.dataset.updates ?? 0) + 1);
 }
 
 /** With errors, the last good render stays, dimmed, under a banner saying why it is stale. */
