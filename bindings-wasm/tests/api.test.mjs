@@ -3,7 +3,7 @@
 // (schemas, profiles, version, diff).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { test } from 'node:test';
+import { describe, test } from 'node:test';
 
 import zave, { root, text } from './zave.mjs';
 
@@ -33,7 +33,7 @@ function zaveError(run, kind) {
 test('results are plain JSON-like objects, never Maps or classes', () => {
   const rendered = zave.render(example, { profile: 'aws' });
   assert.ok(isPlain(rendered));
-  assert.deepEqual(Object.keys(rendered).sort(), ['diagnostics', 'files', 'hash', 'name', 'ok', 'stream', 'tree']);
+  assert.deepEqual(Object.keys(rendered).sort(), ['diagnostics', 'files', 'fixes', 'hash', 'name', 'ok', 'stream', 'tree']);
   assert.deepEqual(Object.keys(rendered.files[0]), ['path', 'kind', 'content']);
   assert.deepEqual(Object.keys(rendered.tree.at(-1)), ['path', 'kind', 'content']);
   const invalid = zave.validate('spec: {runtime: python}\n');
@@ -44,6 +44,8 @@ test('results are plain JSON-like objects, never Maps or classes', () => {
   assert.ok(isPlain(zave.diff(example, { profile: 'kind' }, { profile: 'aws' })));
   assert.ok(isPlain(zave.profiles()));
   assert.ok(isPlain(zave.schema('contract')));
+  assert.ok(isPlain(zave.summary(example, { profile: 'aws' })));
+  assert.ok(isPlain(zave.offers({ profile: 'aws' })));
 });
 
 test('a contract with errors comes back with ok false and positioned findings, not thrown', () => {
@@ -170,4 +172,37 @@ test('the diff between two profiles is the one `zave diff` prints', () => {
   assert.equal(invalid.ok, false);
   assert.deepEqual(invalid.files, []);
   assert.ok(invalid.fromDiagnostics.length > 0 && invalid.toDiagnostics.length > 0);
+});
+
+describe('editor support: fixes, summary, offers', () => {
+  test('a near miss comes with its fix, by diagnostic index', () => {
+    const result = zave.render(text('examples/zave.yaml').replace('public-http', 'publik-http'), { profile: 'kind' });
+    assert.equal(result.ok, false);
+    const index = result.diagnostics.findIndex((d) => d.code === 'Z113');
+    assert.deepEqual(result.fixes, [{ diagnostic: index, replacement: 'public-http' }]);
+    assert.deepEqual(zave.validate(text('examples/zave.yaml'), {}).fixes, []);
+  });
+
+  test('the summary names the database and every capability with its carrier', () => {
+    const summary = zave.summary(text('examples/zave.yaml'), { profile: 'aws' });
+    assert.equal(summary.ok, true);
+    const topics = new Set(summary.lines.map((line) => line.topic));
+    for (const topic of ['namespace', 'reached', 'autoscaling', 'database', 'secret', 'capability', 'network']) {
+      assert.ok(topics.has(topic), topic);
+    }
+    const paths = new Set(zave.render(text('examples/zave.yaml'), { profile: 'aws' }).files.map((f) => f.path));
+    for (const line of summary.lines) assert.ok(paths.has(line.path), line.path);
+    const refused = zave.summary('kind: Workload\n', { profile: 'aws' });
+    assert.deepEqual([refused.ok, refused.lines], [false, []]);
+    assert.ok(refused.diagnostics.length > 0);
+  });
+
+  test('offers follow the profile', () => {
+    const tier = (profile) => zave.offers({ profile }).find((f) => f.path === 'spec.resources.tier')
+      .values.find((o) => o.value === 'large');
+    assert.deepEqual([tier('kind').standing, tier('linode').standing, tier('linode').code], ['allowed', 'refused', 'Z303']);
+    assert.equal(zave.offers({}).find((f) => f.path === 'spec.delivery').values
+      .find((o) => o.value === 'canary').standing, 'reserved');
+    zaveError(() => zave.offers({ profile: 'gcp' }), 'options');
+  });
 });

@@ -59,6 +59,7 @@ const editorText = (page) => page.evaluate(() => document.getElementById('editor
 
 /** Selects `word` in the editor, as a person would with the mouse, and types `replacement`. */
 async function replaceInEditor(page, word, replacement) {
+  await page.keyboard.press('Escape'); // closes an open completion list, which covers the text
   await page.locator('#editor .cm-content').click();
   await page.evaluate((word) => {
     const view = document.getElementById('editor').editorView;
@@ -71,6 +72,7 @@ async function replaceInEditor(page, word, replacement) {
 
 /** Puts the cursor at the end of the line holding `word`. */
 async function cursorAfter(page, word) {
+  await page.keyboard.press('Escape');
   await page.locator('#editor .cm-content').click();
   await page.evaluate((word) => {
     const view = document.getElementById('editor').editorView;

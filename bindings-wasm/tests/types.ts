@@ -3,15 +3,19 @@
 import {
   type Diagnostic,
   type DiffResult,
+  type Field,
   type ProfileInfo,
   type RenderResult,
+  type SummaryResult,
   type ValidateResult,
   type ZaveError,
   diff,
+  offers,
   profileSource,
   profiles,
   render,
   schema,
+  summary,
   validate,
   version,
 } from '../www/pkg/zave_wasm.js';
@@ -25,6 +29,11 @@ const list: ProfileInfo[] = profiles();
 const source: string = profileSource('kind');
 const contractSchema: object = schema('contract');
 const release: string = version();
+const summarized: SummaryResult = summary(text, { profile: 'aws' });
+const carriers: Array<[string, string]> = summarized.lines.map((l) => [l.object, l.path]);
+const fields: Field[] = offers({ profile: 'linode' });
+const standing: 'allowed' | 'reserved' | 'refused' | undefined = fields[0]?.values[0]?.standing;
+const fix: string | undefined = rendered.fixes[0]?.replacement;
 
 const first: Diagnostic | undefined = rendered.diagnostics[0];
 const line: number | null = first?.line ?? null;
@@ -46,4 +55,4 @@ validate(text, { strict: 'yes' });
 // @ts-expect-error: only two schemas exist
 schema('workload');
 
-export const used = [fromBytes, checked, list, source, contractSchema, release, line, severity, paths, kinds, written, change, explain];
+export const used = [summarized, carriers, standing, fix, fromBytes, checked, list, source, contractSchema, release, line, severity, paths, kinds, written, change, explain];

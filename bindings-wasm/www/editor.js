@@ -54,6 +54,7 @@ export class ContractEditor {
           yamlLook,
           history(),
           highlightActiveLine(),
+          EditorView.lineWrapping,
           bracketMatching(),
           closeBrackets(),
           indentUnit.of('  '),
