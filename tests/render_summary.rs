@@ -21,9 +21,18 @@ fn summary(source: &[u8], profile: &Profile) -> Vec<SummaryLine> {
 fn as_text(lines: &[SummaryLine]) -> String {
     let mut out = String::new();
     for line in lines {
-        let _ = writeln!(out, "{:<18} {}\n{:<18} {} in {}", line.topic, line.text, "", line.object, line.path);
+        let _ = writeln!(
+            out,
+            "{:<18} {}\n{:<18} {} in {}",
+            line.topic, line.text, "", line.object, line.path
+        );
         for origin in &line.origins {
-            let _ = writeln!(out, "{:<18} <- {}", "", serde_json::to_string(origin).expect("json"));
+            let _ = writeln!(
+                out,
+                "{:<18} <- {}",
+                "",
+                serde_json::to_string(origin).expect("json")
+            );
         }
     }
     out
@@ -33,7 +42,10 @@ fn as_text(lines: &[SummaryLine]) -> String {
 fn the_example_summary_under_each_built_in_profile() {
     for name in zave::profile::builtin_names() {
         let profile = Profile::named(name).expect("built-in");
-        insta::assert_snapshot!(format!("example@{name}"), as_text(&summary(&example(), profile)));
+        insta::assert_snapshot!(
+            format!("example@{name}"),
+            as_text(&summary(&example(), profile))
+        );
     }
 }
 
@@ -50,16 +62,32 @@ fn every_line_points_at_the_file_holding_its_object() {
             };
             let lines = plan.summary();
             let rendered = plan.render().expect("a plan renders");
-            assert!(lines.iter().any(|l| l.topic == "namespace"), "{}", path.display());
+            assert!(
+                lines.iter().any(|l| l.topic == "namespace"),
+                "{}",
+                path.display()
+            );
             for line in &lines {
                 let file = rendered
                     .files
                     .iter()
                     .find(|f| f.path == line.path)
-                    .unwrap_or_else(|| panic!("{}: {} is not a rendered file", path.display(), line.path));
+                    .unwrap_or_else(|| {
+                        panic!("{}: {} is not a rendered file", path.display(), line.path)
+                    });
                 let (kind, object) = line.object.split_once('/').expect("Kind/name");
-                assert!(file.content.contains(&format!("\nkind: {kind}\n")), "{} in {}", kind, line.path);
-                assert!(file.content.contains(&format!("  name: {object}\n")), "{} in {}", object, line.path);
+                assert!(
+                    file.content.contains(&format!("\nkind: {kind}\n")),
+                    "{} in {}",
+                    kind,
+                    line.path
+                );
+                assert!(
+                    file.content.contains(&format!("  name: {object}\n")),
+                    "{} in {}",
+                    object,
+                    line.path
+                );
             }
         }
     }
@@ -78,7 +106,15 @@ fn injected_capabilities_say_so_and_asked_ones_do_not() {
         .map(|l| l.text.as_str())
         .collect();
     assert_eq!(capabilities.len(), 2, "{capabilities:?}");
-    assert!(capabilities.iter().any(|t| t.starts_with("metrics:") && t.contains("injected by profile aws")));
-    assert!(capabilities.iter().any(|t| t.starts_with("tracing:") && t.contains("asked for by the contract")));
+    assert!(
+        capabilities
+            .iter()
+            .any(|t| t.starts_with("metrics:") && t.contains("injected by profile aws"))
+    );
+    assert!(
+        capabilities
+            .iter()
+            .any(|t| t.starts_with("tracing:") && t.contains("asked for by the contract"))
+    );
     assert!(!lines.iter().any(|l| l.topic == "database"));
 }

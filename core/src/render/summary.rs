@@ -231,7 +231,10 @@ pub fn summarize(
 
 /// The parts `explain` gives every object (its labels and namespace), left out of a line that
 /// is about the object as a whole.
-const SHARED_PARTS: &[&str] = &["metadata.labels, metadata.annotations", "metadata.namespace"];
+const SHARED_PARTS: &[&str] = &[
+    "metadata.labels, metadata.annotations",
+    "metadata.namespace",
+];
 
 const TOPICS: &[&str] = &[
     "namespace",
@@ -247,7 +250,10 @@ const TOPICS: &[&str] = &[
 ];
 
 fn topic_order(topic: &str) -> usize {
-    TOPICS.iter().position(|t| *t == topic).unwrap_or(TOPICS.len())
+    TOPICS
+        .iter()
+        .position(|t| *t == topic)
+        .unwrap_or(TOPICS.len())
 }
 
 fn int_or_string(value: &IntOrString) -> String {
