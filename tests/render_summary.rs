@@ -6,10 +6,8 @@ use std::fmt::Write as _;
 use zave::render::summary::SummaryLine;
 use zave::{Profile, RenderInputs};
 
-mod support;
-
 fn example() -> Vec<u8> {
-    std::fs::read(support::repo_root().join("examples/zave.yaml")).expect("examples/zave.yaml")
+    std::fs::read(zave_conformance::repo_root().join("examples/zave.yaml")).expect("examples/zave.yaml")
 }
 
 fn summary(source: &[u8], profile: &Profile) -> Vec<SummaryLine> {
@@ -51,7 +49,7 @@ fn the_example_summary_under_each_built_in_profile() {
 
 #[test]
 fn every_line_points_at_the_file_holding_its_object() {
-    let contracts = support::fixtures_in("contracts/valid");
+    let contracts = zave_conformance::fixtures_in("contracts/valid");
     assert!(!contracts.is_empty());
     for path in contracts {
         let source = std::fs::read(&path).expect("fixture");
