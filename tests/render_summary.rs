@@ -7,7 +7,8 @@ use zave::render::summary::SummaryLine;
 use zave::{Profile, RenderInputs};
 
 fn example() -> Vec<u8> {
-    std::fs::read(zave_conformance::repo_root().join("examples/zave.yaml")).expect("examples/zave.yaml")
+    std::fs::read(zave_conformance::repo_root().join("examples/zave.yaml"))
+        .expect("examples/zave.yaml")
 }
 
 fn summary(source: &[u8], profile: &Profile) -> Vec<SummaryLine> {
