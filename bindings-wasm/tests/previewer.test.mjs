@@ -42,7 +42,11 @@ after(async () => {
 
 /** A new page on `url` (the previewer by default), once the app has rendered. */
 async function open(url = base) {
-  const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
+  const page = await browser.newPage({
+    viewport: { width: 1440, height: 900 },
+    acceptDownloads: true,
+    permissions: ['clipboard-read', 'clipboard-write'],
+  });
   const errors = [];
   page.on('pageerror', (error) => errors.push(error));
   page.on('console', (message) => {
@@ -340,6 +344,23 @@ describe('the previewer', () => {
     await page.locator('#summary li[data-topic="database"] .carrier').click();
     assert.equal(await page.isVisible('#files-view'), true);
     assert.match(await page.textContent('#file-path'), /job-payments-api-db-init-/);
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  });
+
+  test('the Files pane heads each file with its path, wraps long names and copies the YAML', async () => {
+    const page = await open();
+    const name = 'networkpolicy-payments-api-db-provision.yaml';
+    const button = page.locator(`#files button[data-path$="/${name}"]`);
+    assert.equal(await button.getAttribute('title'), `clusters/kind/platform/tenants/payments-api/${name}`);
+    const fits = await button.evaluate((node) => node.scrollWidth <= node.clientWidth);
+    assert.equal(fits, true, 'a long name wraps rather than being cut');
+    await button.click();
+    assert.equal(await page.textContent('#file-path'), await button.getAttribute('title'));
+    await page.click('#copy');
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    const file = zave.render(EXAMPLE, { profile: 'kind' }).files.find((f) => f.path.endsWith(name));
+    assert.equal(copied, file.content);
     assert.deepEqual(page.errors, []);
     await page.close();
   });
