@@ -304,6 +304,12 @@ describe('the previewer', () => {
     await complete('delivery');
     await complete('rolling');
     await page.keyboard.press('Enter');
+    await complete('capabilities');
+    await complete('name');
+    await complete('metrics');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Backspace'); // out of the list entry
+    await page.keyboard.press('Backspace'); // and out of the list
     await complete('resources');
     await complete('tier');
     await complete('small');
@@ -312,6 +318,7 @@ describe('the previewer', () => {
     const checked = zave.validate(contract, { profile: 'kind', strict: true });
     assert.deepEqual([checked.ok, checked.diagnostics], [true, []], contract);
     assert.match(contract, /name: web-app/);
+    assert.match(contract, /\n {2}capabilities:\n {4}- name: metrics\n {2}resources:\n {4}tier: small/);
     await page.screenshot({ path: join(artefacts, 'previewer-written.png') });
     assert.deepEqual(page.errors, []);
     await page.close();
