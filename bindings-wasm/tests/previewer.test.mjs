@@ -347,6 +347,15 @@ describe('the previewer', () => {
     assert.match(injected, /metrics: .*injected by profile aws/);
     assert.match(injected, /W003/);
 
+    // With errors the last good summary stays, under the stale banner.
+    const shown = await lines.count();
+    await replaceInEditor(page, 'tier: standard', 'tier: standrd');
+    await page.locator('#stale').waitFor();
+    assert.equal(await lines.count(), shown);
+    assert.match(await page.textContent('#summary'), /injected by profile aws/);
+    await replaceInEditor(page, 'tier: standrd', 'tier: standard');
+    await page.waitForFunction(() => document.getElementById('stale').hidden);
+
     // A line's object opens its file.
     await page.locator('#summary li[data-topic="database"] .carrier').click();
     assert.equal(await page.isVisible('#files-view'), true);

@@ -22,7 +22,8 @@ const view = {
   diffTo: '',
 };
 let result = null; // the last render (ok or not)
-let lastGood = null; // the last render that produced files
+let lastGood = null; // the last render that produced files, and its profile
+let lastSummary = null; // the last summary of a contract that rendered
 let editor;
 let viewer;
 let offers = []; // the core's fields and words under the selected profile
@@ -179,8 +180,11 @@ function showSummaryTab() {
     summary = { ok: false };
   }
   const profile = view.profile === CUSTOM ? 'the custom profile' : `profile ${view.profile}`;
-  $('summary-head').textContent = summary.ok ? `What ${summary.name} gets under ${profile}` : '';
-  showSummary($('summary'), summary, openFile);
+  if (summary.ok) lastSummary = { summary, profile };
+  // With errors the last good summary stays, dimmed with the rest under the stale banner.
+  const shown = summary.ok ? { summary, profile } : lastSummary;
+  $('summary-head').textContent = shown ? `What ${shown.summary.name} gets under ${shown.profile}` : '';
+  showSummary($('summary'), shown?.summary ?? summary, openFile);
 }
 
 function showDiff() {
