@@ -203,6 +203,7 @@ describe('the previewer', () => {
     assert.match(banner, new RegExp(`${errors} errors`));
     assert.deepEqual(await page.locator('#files button').allTextContents(), before, 'the last good tree stays');
     assert.match(await page.textContent('#file-content'), /kind: Deployment/);
+    assert.equal(await page.isDisabled('#download'), true, 'no download of a stale tree');
     assert.equal(await page.evaluate(() => document.getElementById('right').classList.contains('stale-view')), true);
     const opacity = await page.evaluate(() => getComputedStyle(document.getElementById('files-view')).opacity);
     assert.ok(Number(opacity) < 1, `dimmed (${opacity})`);

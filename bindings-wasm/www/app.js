@@ -61,6 +61,7 @@ function update() {
   $('status').textContent = result?.ok ? `rendered in ${elapsed.toFixed(1)} ms`
     : result ? `not rendered: ${plural(errors, 'error')}` : 'not rendered: the profile is invalid';
   if (result?.ok) lastGood = { result, profile: view.profile };
+  $('download').disabled = !result?.ok;
   showProfileError(profileError);
   showDiagnostics(result?.diagnostics ?? [], result?.fixes ?? []);
   showStale(errors, profileError);
