@@ -514,19 +514,23 @@ describe('the previewer', () => {
     }, EXAMPLE);
     console.log(`render in the page: median ${timing.median.toFixed(2)} ms, p90 ${timing.p90.toFixed(2)} ms`);
     assert.ok(timing.median < 5, `median ${timing.median} ms`);
-    // A keystroke's whole update: the render and the page's redraw, as the page times it.
-    const updates = [];
-    await cursorAfter(page, 'tier: standard');
-    for (let i = 0; i < 40; i++) {
-      const before = await page.getAttribute('body', 'data-updates');
-      await page.keyboard.press(i % 2 ? 'Backspace' : 'Space');
-      await page.waitForFunction((before) => document.body.dataset.updates !== before, before);
-      updates.push(Number(await page.getAttribute('body', 'data-update-ms')));
+    // A keystroke's whole update: the render and the page's redraw, as the page times it, on
+    // the Files tab and on the Summary tab (which asks the core for the summary as well).
+    for (const tab of ['files', 'summary']) {
+      await page.click(`#tab-${tab}`);
+      const updates = [];
+      await cursorAfter(page, 'tier: standard');
+      for (let i = 0; i < 40; i++) {
+        const before = await page.getAttribute('body', 'data-updates');
+        await page.keyboard.press(i % 2 ? 'Backspace' : 'Space');
+        await page.waitForFunction((before) => document.body.dataset.updates !== before, before);
+        updates.push(Number(await page.getAttribute('body', 'data-update-ms')));
+      }
+      updates.sort((a, b) => a - b);
+      const median = updates[updates.length / 2];
+      console.log(`a keystroke's whole update on the ${tab} tab (render and redraw): median ${median.toFixed(2)} ms, max ${updates.at(-1).toFixed(2)} ms`);
+      assert.ok(median < 5, `${tab}: median keystroke update ${median} ms`);
     }
-    updates.sort((a, b) => a - b);
-    const median = updates[updates.length / 2];
-    console.log(`a keystroke's whole update (render and redraw): median ${median.toFixed(2)} ms, max ${updates.at(-1).toFixed(2)} ms`);
-    assert.ok(median < 5, `median keystroke update ${median} ms`);
     assert.deepEqual(page.errors, []);
     await page.close();
   });
