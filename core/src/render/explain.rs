@@ -387,7 +387,8 @@ fn explain_deployment(
     }
 }
 
-fn capability_origin(findings: &[Diagnostic], capability: CapabilityName) -> Origin {
+/// Where a capability came from: the contract, or the profile's injection (W003).
+pub(super) fn capability_origin(findings: &[Diagnostic], capability: CapabilityName) -> Origin {
     let quoted = format!("\"{capability}\"");
     if findings
         .iter()

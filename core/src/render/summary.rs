@@ -11,9 +11,10 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use serde::Serialize;
 
 use super::context::Context;
-use super::explain::{Explanation, Origin};
-use crate::contract::model::Exposure;
-use crate::diagnostic::{Code, Diagnostic};
+use super::context::METRICS_PORT;
+use super::explain::{Explanation, Origin, capability_origin};
+use crate::contract::model::{CapabilityName, Engine, Exposure};
+use crate::diagnostic::Diagnostic;
 use crate::manifest::{Manifest, Object, object_path};
 use crate::profile::model::{Isolation, TlsMode};
 use crate::profile::server;
@@ -191,28 +192,24 @@ pub fn summarize(
             _ => {}
         }
     }
-    for capability in &ctx.contract.capabilities {
-        let injected = findings.iter().any(|f| {
-            f.code == Code::CapabilityInjected && f.message.contains(&format!("\"{capability}\""))
-        });
-        let carrier = manifests.iter().find(|m| match capability.as_str() {
-            "metrics" => matches!(m.object, Object::ServiceMonitor(_) | Object::PodMonitor(_)),
-            _ => matches!(m.object, Object::Deployment(_)),
-        });
+    for &capability in &ctx.contract.capabilities {
+        let (carrier, how) = match capability {
+            CapabilityName::Metrics => (
+                manifests.iter().find(|m| {
+                    matches!(m.object, Object::ServiceMonitor(_) | Object::PodMonitor(_))
+                }),
+                format!("Prometheus scrapes port {METRICS_PORT}"),
+            ),
+            _ => (
+                manifests
+                    .iter()
+                    .find(|m| matches!(m.object, Object::Deployment(_))),
+                "traces sent over OTLP to the profile's collector".to_owned(),
+            ),
+        };
         let Some(carrier) = carrier else { continue };
-        let origin = if injected {
-            Origin::Mutation(format!(
-                "W003: injected by profile {}: spec.policy.requiredCapabilities",
-                ctx.profile.name()
-            ))
-        } else {
-            Origin::Contract("spec.capabilities".to_owned())
-        };
-        let how = match capability.as_str() {
-            "metrics" => "Prometheus scrapes port 9090",
-            _ => "traces sent over OTLP to the profile's collector",
-        };
-        let who = if injected {
+        let origin = capability_origin(findings, capability);
+        let who = if matches!(origin, Origin::Mutation(_)) {
             format!("injected by profile {}", ctx.profile.name())
         } else {
             "asked for by the contract".to_owned()
@@ -283,8 +280,8 @@ fn describe_resources(resources: &ResourceRequirements) -> String {
 fn database(ctx: &Context<'_>) -> Option<String> {
     let engine = ctx.contract.engine?;
     let server = server(ctx.profile, engine)?;
-    let isolation = match (engine.as_str(), server.isolation) {
-        ("redis", _) => "an ACL user limited to its own keys".to_owned(),
+    let isolation = match (engine, server.isolation) {
+        (Engine::Redis, _) => "an ACL user limited to its own keys".to_owned(),
         (_, Isolation::DatabasePerTenant) => "a database of its own".to_owned(),
         (_, Isolation::SchemaPerTenant) => format!(
             "a schema of its own in the shared database {}",
@@ -295,9 +292,14 @@ fn database(ctx: &Context<'_>) -> Option<String> {
         Some(pooler) => format!("through the pooler at {}:{}", pooler.host, pooler.port),
         None => format!("directly at {}:{}", server.host, server.port),
     };
+    // Redis has no per-user connection limit; the SQL engines get the tier's.
+    let limit = match engine {
+        Engine::Redis => String::new(),
+        _ => format!(", at most {} connections", ctx.tier.db_connection_limit),
+    };
     Some(format!(
-        "{engine}, {} at {}: {isolation}, reached {reached}, at most {} connections",
-        server.description, server.host, ctx.tier.db_connection_limit
+        "{engine}, {} at {}: {isolation}, reached {reached}{limit}",
+        server.description, server.host
     ))
 }
 
