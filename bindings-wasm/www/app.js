@@ -143,6 +143,21 @@ function showFiles() {
     selected = files.find((f) => f.path.endsWith(`/deployment-${shown?.name}.yaml`)) ?? files[0];
     view.file = selected ? relative(selected.path) : '';
   }
+  // The list is rebuilt only when its paths or the selection change, not on every keystroke.
+  const listed = `${selected?.path}\n${files.map((f) => f.path).join('\n')}`;
+  if (listed !== shownList) {
+    shownList = listed;
+    showFileList(files, selected);
+  }
+  $('file-path').textContent = selected?.path ?? '';
+  $('file-content').dataset.path = selected?.path ?? '';
+  $('copy').disabled = !selected;
+  viewer.show(selected?.content ?? '');
+}
+
+let shownList = null; // the paths and selection the file list shows
+
+function showFileList(files, selected) {
   const list = $('files');
   list.replaceChildren();
   let folder = null;
@@ -158,10 +173,6 @@ function showFiles() {
     button.addEventListener('click', () => openFile(file.path));
     list.append(element('li', {}, button));
   }
-  $('file-path').textContent = selected?.path ?? '';
-  $('file-content').dataset.path = selected?.path ?? '';
-  $('copy').disabled = !selected;
-  viewer.show(selected?.content ?? '');
 }
 
 /** Shows a file of the tree in the Files tab. */

@@ -9,8 +9,14 @@ function element(tag, properties = {}, ...children) {
   return node;
 }
 
+const shown = new WeakMap(); // what each container shows, as the JSON of its lines
+
 /** The summary's lines in `out`; `open(path)` shows a file of the Files tab. */
 export function showSummary(out, summary, open) {
+  // Most keystrokes change nothing the summary says: redraw only when it does.
+  const key = JSON.stringify(summary.ok ? summary.lines : null);
+  if (shown.get(out) === key) return;
+  shown.set(out, key);
   if (!summary.ok) {
     out.replaceChildren(element('p', { className: 'empty', textContent: 'the contract does not render: see the diagnostics' }));
     return;
