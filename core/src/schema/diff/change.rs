@@ -3,6 +3,7 @@
 use std::fmt;
 
 use serde::Serialize;
+use serde_json::Value as Json;
 
 /// Whether a change keeps every document that was valid valid.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -59,18 +60,18 @@ pub enum ChangeKind {
     OtherKeysRefused,
     /// Values are allowed that were not.
     ValuesAdded {
-        /// The new values, as JSON.
-        values: Vec<String>,
+        /// The new values.
+        values: Vec<Json>,
     },
     /// Values that were allowed are refused.
     ValuesRemoved {
-        /// The refused values, as JSON.
-        values: Vec<String>,
+        /// The refused values.
+        values: Vec<Json>,
     },
     /// Any value of the type was allowed; now only these are.
     ValuesRestricted {
-        /// The allowed values, as JSON.
-        values: Vec<String>,
+        /// The allowed values.
+        values: Vec<Json>,
     },
     /// Only some values were allowed; now any value of the type is.
     ValuesUnrestricted,
@@ -194,16 +195,12 @@ impl fmt::Display for ChangeKind {
             ChangeKind::OtherKeysRefused => {
                 f.write_str("keys the schema does not name are refused")
             }
-            ChangeKind::ValuesAdded { values } => write!(f, "new values {}", values.join(", ")),
+            ChangeKind::ValuesAdded { values } => write!(f, "new values {}", listed(values)),
             ChangeKind::ValuesRemoved { values } => {
-                write!(f, "values no longer allowed: {}", values.join(", "))
+                write!(f, "values no longer allowed: {}", listed(values))
             }
             ChangeKind::ValuesRestricted { values } => {
-                write!(
-                    f,
-                    "only these values are allowed now: {}",
-                    values.join(", ")
-                )
+                write!(f, "only these values are allowed now: {}", listed(values))
             }
             ChangeKind::ValuesUnrestricted => f.write_str("any value of the type is allowed"),
             ChangeKind::TypeWidened { from, to } => {
@@ -243,6 +240,12 @@ impl fmt::Display for ChangeKind {
             ChangeKind::NothingAccepted => f.write_str("no value is accepted any more"),
         }
     }
+}
+
+/// Values as JSON text, comma-separated: `"huge", 3`.
+fn listed(values: &[Json]) -> String {
+    let texts: Vec<String> = values.iter().map(Json::to_string).collect();
+    texts.join(", ")
 }
 
 fn types(names: &[String]) -> String {

@@ -1,6 +1,6 @@
 //! The walk over two schemas side by side, place by place of the documents they describe.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value as Json, json};
 
@@ -177,12 +177,18 @@ impl Walk<'_> {
     fn values(&mut self, old: &Map<String, Json>, new: &Map<String, Json>, path: &str) -> bool {
         let old_schema = Json::Object(old.clone());
         let new_schema = Json::Object(new.clone());
-        let spelled = |values: Option<Vec<&Json>>| -> Option<BTreeSet<String>> {
-            values.map(|values| values.iter().map(|value| value.to_string()).collect())
+        // Compared by their JSON text, which orders them the same on every run.
+        let spelled = |values: Option<Vec<&Json>>| -> Option<BTreeMap<String, Json>> {
+            values.map(|values| {
+                values
+                    .into_iter()
+                    .map(|value| (value.to_string(), value.clone()))
+                    .collect()
+            })
         };
         let from = spelled(allowed_values(&old_schema));
         let to = spelled(allowed_values(&new_schema));
-        let list = |set: &BTreeSet<String>| set.iter().cloned().collect::<Vec<_>>();
+        let list = |set: &BTreeMap<String, Json>| set.values().cloned().collect::<Vec<_>>();
         match (from, to) {
             (None, None) => {
                 let branches = |schema: &Map<String, Json>| schema.get("oneOf").cloned();
@@ -200,8 +206,11 @@ impl Walk<'_> {
                 true
             }
             (Some(from), Some(to)) => {
-                let removed: Vec<String> = from.difference(&to).cloned().collect();
-                let added: Vec<String> = to.difference(&from).cloned().collect();
+                let only = |a: &BTreeMap<String, Json>, b: &BTreeMap<String, Json>| -> Vec<Json> {
+                    let kept = a.iter().filter(|(text, _)| !b.contains_key(*text));
+                    kept.map(|(_, value)| value.clone()).collect()
+                };
+                let (removed, added) = (only(&from, &to), only(&to, &from));
                 if !removed.is_empty() {
                     self.push(path, ChangeKind::ValuesRemoved { values: removed });
                 }
