@@ -10,13 +10,16 @@ use serde_json::Value as Json;
 use zave::schema::{CompiledSchema, Hints, check};
 use zave_conformance::{repo_root, valid_contract};
 
+/// A zave version: major, minor, patch.
+type Version = (u64, u64, u64);
+
 struct NoHints;
 impl Hints for NoHints {}
 
 /// Each recorded schema with its zave version, oldest first.
-fn history() -> Vec<((u64, u64, u64), Json)> {
+fn history() -> Vec<(Version, Json)> {
     let folder = repo_root().join("schemas/history");
-    let mut records: Vec<((u64, u64, u64), Json)> = std::fs::read_dir(&folder)
+    let mut records: Vec<(Version, Json)> = std::fs::read_dir(&folder)
         .unwrap_or_else(|e| panic!("schemas/history: {e}"))
         .filter_map(|entry| entry.ok().map(|e| e.path()))
         .map(|path| {
@@ -35,7 +38,7 @@ fn history() -> Vec<((u64, u64, u64), Json)> {
     records
 }
 
-fn version_of(path: &Path) -> Option<(u64, u64, u64)> {
+fn version_of(path: &Path) -> Option<Version> {
     let name = path.file_name()?.to_str()?.strip_suffix(".json")?;
     let mut parts = name.split('.').map(|part| part.parse::<u64>().ok());
     let version = (parts.next()??, parts.next()??, parts.next()??);
@@ -43,11 +46,11 @@ fn version_of(path: &Path) -> Option<(u64, u64, u64)> {
 }
 
 /// A version as written: `0.1.0`.
-fn dotted((major, minor, patch): (u64, u64, u64)) -> String {
+fn dotted((major, minor, patch): Version) -> String {
     format!("{major}.{minor}.{patch}")
 }
 
-fn crate_version() -> (u64, u64, u64) {
+fn crate_version() -> Version {
     version_of(Path::new(&format!("{}.json", zave::VERSION))).expect("a semantic version")
 }
 
@@ -144,10 +147,12 @@ fn every_fixture_a_recorded_schema_accepted_is_still_accepted() {
     }
 }
 
+/// Each recorded schema, compiled, with its version.
+type CompiledHistory = Vec<(Version, CompiledSchema)>;
+
 /// The current schema and each recorded one, compiled once for the property below.
-fn compiled() -> &'static (CompiledSchema, Vec<((u64, u64, u64), CompiledSchema)>) {
-    static COMPILED: OnceLock<(CompiledSchema, Vec<((u64, u64, u64), CompiledSchema)>)> =
-        OnceLock::new();
+fn compiled() -> &'static (CompiledSchema, CompiledHistory) {
+    static COMPILED: OnceLock<(CompiledSchema, CompiledHistory)> = OnceLock::new();
     COMPILED.get_or_init(|| {
         let current = CompiledSchema::from_json(zave::contract_schema().clone());
         let records = history()

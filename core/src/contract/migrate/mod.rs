@@ -61,11 +61,15 @@ pub fn schema_of(version: &str) -> Option<&'static CompiledSchema> {
     if let Some(schema) = test_versions::schema_of(version) {
         return Some(schema);
     }
-    (version == CURRENT).then(super::validate::compiled_schema)
+    current_versions()
+        .contains(version)
+        .then(super::validate::compiled_schema)
 }
 
-/// The version zave validates and renders.
-pub const CURRENT: &str = "zave.io/v1";
+/// The versions zave validates and renders: those its contract schema accepts.
+fn current_versions() -> std::collections::BTreeSet<String> {
+    schema::diff::api_versions(crate::contract_schema())
+}
 
 /// A contract rewritten to a newer version, or left as it was.
 #[derive(Debug, Clone, PartialEq)]
@@ -157,13 +161,9 @@ pub fn migrate(source: &[u8]) -> Result<Migrated, MigrateError> {
     let path = path_from(&from);
     let to = path.last().map_or(from.as_str(), |m| m.to).to_owned();
     let Some(target) = schema_of(&to) else {
-        let mut known: Vec<String> = registry()
-            .flat_map(|m| [m.from, m.to])
-            .map(str::to_owned)
-            .collect();
-        known.push(CURRENT.to_owned());
-        known.sort();
-        known.dedup();
+        let mut known = current_versions();
+        known.extend(registry().flat_map(|m| [m.from, m.to]).map(str::to_owned));
+        let known = known.into_iter().collect();
         return Err(MigrateError::UnknownVersion {
             version: from,
             at,

@@ -68,13 +68,6 @@ impl Rule {
         }
         Ok(edits)
     }
-
-    /// The place the rule applies to.
-    pub fn at(&self) -> &'static str {
-        match self {
-            Rule::RenameKey { at, .. } | Rule::ReplaceValue { at, .. } => at,
-        }
-    }
 }
 
 fn located(

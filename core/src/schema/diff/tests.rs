@@ -320,3 +320,25 @@ fn a_change_serializes_with_its_class_and_message() {
         json!([{"path": "a", "class": "breaking", "kind": "field-removed", "message": "field removed"}])
     );
 }
+
+#[test]
+fn recursive_schemas_are_compared_to_a_bounded_depth() {
+    let tree = |leaf: Json| {
+        json!({
+            "$defs": {"Node": {"type": "object", "properties": {
+                "leaf": leaf,
+                "child": {"$ref": "#/$defs/Node"},
+            }}},
+            "$ref": "#/$defs/Node",
+        })
+    };
+    let old = tree(json!({"type": "string"}));
+    assert_eq!(classify(&old, &old), Vec::<Change>::new());
+    let changes = classify(&old, &tree(json!({"type": "integer"})));
+    assert!(
+        changes
+            .iter()
+            .any(|c| c.path == "leaf" && c.class() == Class::Breaking)
+    );
+    assert!(changes.iter().all(|c| c.class() == Class::Breaking));
+}

@@ -105,6 +105,11 @@ impl Walk<'_> {
     /// Compares the schemas of one place.
     fn node(&mut self, old: &Json, new: &Json, path: &str, depth: usize) {
         if depth > MAX_DEPTH {
+            // Too deep to follow (a recursive schema): what differs there cannot be proved
+            // additive.
+            if old != new {
+                self.push(path, keyword("$ref"));
+            }
             return;
         }
         // Equal text is an equal schema only when references resolve alike.
