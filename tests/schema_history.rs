@@ -138,10 +138,9 @@ fn every_fixture_a_recorded_schema_accepted_is_still_accepted() {
                 );
             }
         }
-        // The valid and platform fixtures at least: the check is never empty.
         assert!(
-            checked >= 20,
-            "only {checked} fixtures were valid under {}",
+            checked > 0,
+            "no fixture was valid under {}: the check proved nothing",
             dotted(version)
         );
     }
