@@ -39,10 +39,7 @@ impl Rule {
                             at: taken.key_span.start,
                         });
                     }
-                    edits.push(Edit {
-                        range: located(text, entry.key_span)?,
-                        text: crate::yaml::inline_scalar(to),
-                    });
+                    edits.push(rewrite(text, entry.key_span, to)?);
                 }
             }
             Rule::ReplaceValue { at, from, to } => {
@@ -50,24 +47,33 @@ impl Rule {
                     if !matches!(&entry.value.value, Value::String(text) if text == from) {
                         continue;
                     }
-                    let range = located(text, entry.value.span)?;
-                    // A quoted value stays quoted; a plain one stays plain where it can.
-                    let edit = match quoted_end(text, range.start) {
-                        Some(end) => Edit {
-                            range: range.start..end,
-                            text: serde_json::to_string(to).unwrap_or_default(),
-                        },
-                        None => Edit {
-                            range,
-                            text: crate::yaml::inline_scalar(to),
-                        },
-                    };
-                    edits.push(edit);
+                    edits.push(rewrite(text, entry.value.span, to)?);
                 }
             }
         }
         Ok(edits)
     }
+}
+
+/// The edit that writes `to` in place of the scalar at `span`, in the scalar's own style: a
+/// quoted one stays quoted with the same quote, a plain one stays plain where it can.
+fn rewrite(text: &str, span: crate::document::Span, to: &str) -> Result<Edit, MigrateError> {
+    let range = located(text, span)?;
+    let edit = match (quoted_end(text, range.start), &text[range.start..]) {
+        (Some(end), rest) if rest.starts_with('\'') => Edit {
+            range: range.start..end,
+            text: format!("'{}'", to.replace('\'', "''")),
+        },
+        (Some(end), _) => Edit {
+            range: range.start..end,
+            text: serde_json::to_string(to).unwrap_or_default(),
+        },
+        (None, _) => Edit {
+            range,
+            text: crate::yaml::inline_scalar(to),
+        },
+    };
+    Ok(edit)
 }
 
 fn located(

@@ -47,6 +47,17 @@ fn a_migration_rewrites_only_what_its_rules_name() {
 }
 
 #[test]
+fn quoted_keys_and_values_keep_their_quotes() {
+    let source = "apiVersion: 'migration-test.zave.io/v1'\nkind: Workload\nmetadata: {name: a}\nspec: {runtime: container, exposure: none, resources: {\"tier\": small}}\n";
+    let migrated = migrate(source.as_bytes()).expect("migrates");
+    assert_eq!(
+        migrated.text,
+        "apiVersion: 'migration-test.zave.io/v2'\nkind: Workload\nmetadata: {name: a}\nspec: {runtime: container, exposure: none, resources: {\"size\": small}}\n"
+    );
+    assert_eq!(migrated.findings, Vec::new());
+}
+
+#[test]
 fn the_result_is_valid_under_the_new_version_and_was_not_before() {
     let migrated = migrate(BEFORE.as_bytes()).expect("migrates");
     assert_eq!(migrated.findings, Vec::new());
