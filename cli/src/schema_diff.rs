@@ -56,16 +56,15 @@ fn read_schema(path: &Path) -> Result<(String, Json), String> {
     if input.bytes.len() > zave::document::MAX_INPUT_BYTES {
         return Err(format!("{} is larger than 1 MiB", input.name));
     }
-    serde_json::from_slice(&input.bytes)
-        .map(|schema| (input.name.clone(), schema))
-        .map_err(|e| {
-            format!(
-                "{}:{}:{}: not a JSON schema: {e}",
-                input.name,
-                e.line(),
-                e.column()
-            )
-        })
+    let schema: Json = serde_json::from_slice(&input.bytes)
+        .map_err(|e| format!("{}:{}:{}: not JSON: {e}", input.name, e.line(), e.column()))?;
+    if !(schema.is_object() || schema.is_boolean()) {
+        return Err(format!(
+            "{} is not a JSON Schema (an object or a boolean)",
+            input.name
+        ));
+    }
+    Ok((input.name, schema))
 }
 
 fn human(changes: &[Change]) -> String {

@@ -98,6 +98,11 @@ fn a_file_that_is_not_json_is_a_usage_error_with_its_position() {
         "{}",
         text(&output.stderr)
     );
+    let list = write(&dir, "list.json", &json!([1, 2]));
+    assert_eq!(
+        zave(&["schema", "diff", &list, &old]).status.code(),
+        Some(2)
+    );
     let missing = zave(&["schema", "diff", &old, "no-such-schema.json"]);
     assert_eq!(missing.status.code(), Some(2));
 }
