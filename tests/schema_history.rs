@@ -67,7 +67,7 @@ fn the_history_names_released_versions_each_of_which_changed_the_schema() {
     for pair in records.windows(2) {
         let ((older, old), (newer, new)) = (&pair[0], &pair[1]);
         assert!(
-            !zave::schema::diff::classify(old, new).is_empty(),
+            old != new,
             "{} records the same schema as {}: record only versions that changed it",
             dotted(*newer),
             dotted(*older)
