@@ -34,7 +34,7 @@ pub fn any_breaking(changes: &[Change]) -> bool {
 pub fn api_versions(schema: &Json) -> BTreeSet<String> {
     let property = schema.pointer("/properties/apiVersion");
     property
-        .map(|p| walk::resolve(p, schema))
+        .and_then(|p| walk::resolve(p, schema).as_object())
         .and_then(walk::allowed_values)
         .into_iter()
         .flatten()

@@ -75,7 +75,7 @@ pub(super) fn resolve<'a>(schema: &'a Json, root: &'a Json) -> &'a Json {
 }
 
 /// The values an enumeration allows: `const`, `enum`, or a `oneOf` of constants only.
-pub(super) fn allowed_values(schema: &Json) -> Option<Vec<&Json>> {
+pub(super) fn allowed_values(schema: &Map<String, Json>) -> Option<Vec<&Json>> {
     if let Some(constant) = schema.get("const") {
         return Some(vec![constant]);
     }
@@ -180,8 +180,6 @@ impl Walk<'_> {
     /// Compares enumerations; true when the new schema has one, which then decides alone
     /// (as in the stage-1 check).
     fn values(&mut self, old: &Map<String, Json>, new: &Map<String, Json>, path: &str) -> bool {
-        let old_schema = Json::Object(old.clone());
-        let new_schema = Json::Object(new.clone());
         // Compared by their JSON text, which orders them the same on every run.
         let spelled = |values: Option<Vec<&Json>>| -> Option<BTreeMap<String, Json>> {
             values.map(|values| {
@@ -191,8 +189,8 @@ impl Walk<'_> {
                     .collect()
             })
         };
-        let from = spelled(allowed_values(&old_schema));
-        let to = spelled(allowed_values(&new_schema));
+        let from = spelled(allowed_values(old));
+        let to = spelled(allowed_values(new));
         let list = |set: &BTreeMap<String, Json>| set.values().cloned().collect::<Vec<_>>();
         match (from, to) {
             (None, None) => {
