@@ -1,6 +1,7 @@
 //! `zave`: the command-line surface of the zave core, for people and CI.
 
 mod check_repo;
+mod contract_migrate;
 mod diff;
 mod explain;
 mod init;
@@ -12,6 +13,7 @@ mod provision;
 mod render;
 mod report;
 mod run_report;
+mod schema_diff;
 mod tree_run;
 
 use std::io::{IsTerminal, Write};
@@ -65,12 +67,19 @@ enum Command {
     /// List or print the built-in profiles.
     #[command(subcommand)]
     Profile(ProfileCommand),
-    /// Print the JSON Schema of a document kind.
+    /// Print the JSON Schema of a document kind, or classify the changes between two
+    /// (`schema diff OLD NEW`).
+    #[command(args_conflicts_with_subcommands = true)]
     Schema {
         /// Which schema.
         #[arg(value_enum, default_value_t = SchemaKind::Contract)]
         kind: SchemaKind,
+        #[command(subcommand)]
+        action: Option<SchemaCommand>,
     },
+    /// Work on a contract's text.
+    #[command(subcommand)]
+    Contract(ContractCommand),
     /// Print the contract hash (`sha256:` of its canonical JSON), as recorded on rendered objects.
     Hash {
         /// The contract file; `-` reads standard input.
@@ -88,6 +97,19 @@ enum ProfileCommand {
         /// The profile's name.
         name: String,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum SchemaCommand {
+    /// Every difference between two JSON Schemas, additive or breaking; exit 1 when any
+    /// breaks.
+    Diff(schema_diff::SchemaDiffArgs),
+}
+
+#[derive(Debug, Subcommand)]
+enum ContractCommand {
+    /// Rewrite a contract to the newest apiVersion, keeping its comments and key order.
+    Migrate(contract_migrate::MigrateArgs),
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -132,7 +154,12 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Schema { kind } => {
+        Command::Schema {
+            action: Some(SchemaCommand::Diff(args)),
+            ..
+        } => schema_diff::run(&args),
+        Command::Contract(ContractCommand::Migrate(args)) => contract_migrate::run(&args),
+        Command::Schema { kind, action: None } => {
             let schema = match kind {
                 SchemaKind::Contract => zave::contract_schema(),
                 SchemaKind::Profile => zave::profile::profile_schema(),

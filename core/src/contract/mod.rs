@@ -5,6 +5,7 @@ mod checked;
 mod compat;
 mod hash;
 mod hints;
+pub mod migrate;
 pub mod model;
 pub mod offers;
 mod set;

@@ -28,7 +28,8 @@ pub fn contract_schema() -> &'static Json {
     compiled_schema().json()
 }
 
-fn compiled_schema() -> &'static CompiledSchema {
+/// The contract schema, compiled once.
+pub(crate) fn compiled_schema() -> &'static CompiledSchema {
     static SCHEMA: OnceLock<CompiledSchema> = OnceLock::new();
     SCHEMA.get_or_init(CompiledSchema::of::<Contract>)
 }

@@ -4,6 +4,7 @@
 //! the schema an editor is pointed at.
 
 mod check;
+pub mod diff;
 
 pub use check::{Hints, SchemaFindings, check};
 
@@ -24,7 +25,11 @@ pub struct CompiledSchema {
 impl CompiledSchema {
     /// Derives the schema of `T` and compiles its patterns.
     pub fn of<T: JsonSchema>() -> CompiledSchema {
-        let json = schema_for::<T>();
+        CompiledSchema::from_json(schema_for::<T>())
+    }
+
+    /// Compiles the patterns of a schema given as JSON (a recorded one, say).
+    pub fn from_json(json: Json) -> CompiledSchema {
         let mut patterns = BTreeMap::new();
         collect_patterns(&json, &mut patterns);
         CompiledSchema { json, patterns }

@@ -51,6 +51,14 @@ impl serde::ser::Error for EmitError {
     }
 }
 
+/// A string as one YAML scalar on one line: plain when that reads back as the same string,
+/// double-quoted otherwise (for a key, or a value replaced inside a line).
+pub(crate) fn inline_scalar(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    scalar::write_key_str(&mut out, text);
+    out
+}
+
 /// Writes `value` as a YAML block document (ends with exactly one "\n"; no leading "---").
 pub fn to_yaml<T: Serialize + ?Sized>(value: &T) -> Result<String, EmitError> {
     let mut out = String::with_capacity(1024);
