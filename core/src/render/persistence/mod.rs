@@ -2,6 +2,7 @@
 //! contract and profile, and the Kubernetes objects that run it in the platform namespace.
 
 pub mod isolation;
+pub mod migrations;
 pub mod mysql;
 pub mod names;
 mod objects;
@@ -137,9 +138,13 @@ fi
     text
 }
 
-/// The provisioning objects of a render, in the platform zone.
+/// The database objects of a render: provisioning in the platform zone, migrations in the
+/// tenant's.
 pub fn render(ctx: &Context<'_>) -> Vec<Manifest> {
-    Tenant::of(ctx)
-        .map(|tenant| objects::render(ctx, &tenant))
-        .unwrap_or_default()
+    let Some(tenant) = Tenant::of(ctx) else {
+        return Vec::new();
+    };
+    let mut manifests = objects::render(ctx, &tenant);
+    manifests.extend(migrations::render(ctx, &tenant));
+    manifests
 }
