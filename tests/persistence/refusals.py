@@ -144,3 +144,19 @@ class Redis:
     # error, so the test checks it, and only with this code.
     SORT_PATTERN_REFUSED = frozenset({"ERR"})
     SORT_PATTERN_WORDING = "BY option of SORT denied"
+
+
+class PgBouncer:
+    """What a client of PgBouncer is answered, by meaning. PgBouncer relays the server's
+    refusal of a login or answers with its own SQLSTATE (08P01 for most of its errors)."""
+
+    # A login refused through the pooler: by PgBouncer (wrong password, its protocol error
+    # code) or by the server behind it (no CONNECT on another tenant's database).
+    LOGIN_REFUSED = frozenset({
+        "28P01",  # invalid_password, PgBouncer's or the server's.
+        "08P01",  # protocol_violation: PgBouncer's code for its own refusals.
+        "42501",  # insufficient_privilege: the server's "permission denied for database".
+    })
+
+    # query_wait_timeout: no server connection of the pool freed up in time.
+    QUERY_WAIT_TIMEOUT = frozenset({"08P01"})
