@@ -533,7 +533,7 @@ impl<'t> Run<'t> {
                 self.stage(slot, "kustomization.yaml", &[file], false)?;
             }
         }
-        self.sync_pooler(&after)?;
+        drops.extend(self.sync_pooler(&after)?);
         if self.tree.access() == Access::Write {
             self.swap(drops)?;
         }
@@ -552,8 +552,9 @@ impl<'t> Run<'t> {
 
     /// The set-level pooler files, gathered from the entry of every tenant left after the run:
     /// the rendered ones from this run, the others from their folders on disk. Compared and,
-    /// writing, staged like the index.
-    fn sync_pooler(&self, after: &[String]) -> Result<(), TreeError> {
+    /// writing, staged like the index. With no tenant left on a pooler, zave's pooler files
+    /// are removed: returned as the steps that take them out.
+    fn sync_pooler(&self, after: &[String]) -> Result<Vec<(SlotId, String)>, TreeError> {
         let rendered = self.state().pooler_entries.clone();
         let mut entries = Vec::new();
         for name in after {
@@ -585,7 +586,17 @@ impl<'t> Run<'t> {
                 self.stage(SlotId::Pooler, file_name, &[file], false)?;
             }
         }
-        Ok(())
+        let mut drops = Vec::new();
+        if let (true, Some(dir)) = (files.is_empty(), self.dir(SlotId::Pooler)) {
+            for file_name in pooler::FILE_NAMES {
+                if let Some(bytes) = owned_file(dir, file_name)? {
+                    let path = dir.child_path(file_name);
+                    self.record(&path, Change::Removed, &String::from_utf8_lossy(&bytes), "");
+                    drops.push((SlotId::Pooler, file_name.to_owned()));
+                }
+            }
+        }
+        Ok(drops)
     }
 
     /// Checks that tenant `name`'s places hold only zave's files, records them as removed,
@@ -650,7 +661,8 @@ impl<'t> Run<'t> {
         }
         for (slot, live) in drops {
             let gone = self.names.scratch(Purpose::Old, &live);
-            old.push((slot, gone.clone(), slot != SlotId::Applications));
+            let folder = !matches!(slot, SlotId::Applications | SlotId::Pooler);
+            old.push((slot, gone.clone(), folder));
             let folder = self.slot(slot).path.clone();
             steps.push((
                 slot,

@@ -37,6 +37,14 @@ pub const DATABASES_NAME: &str = "pgbouncer-databases";
 /// The name of the set-level ExternalSecret and of the Secret holding `userlist.txt`.
 pub const USERLIST_NAME: &str = "pgbouncer-userlist";
 
+/// The files of the pooler's folder, in the order its kustomization lists them, then the
+/// kustomization.
+pub const FILE_NAMES: [&str; 3] = [
+    "configmap-pgbouncer-databases.yaml",
+    "externalsecret-pgbouncer-userlist.yaml",
+    "kustomization.yaml",
+];
+
 /// One tenant's place on the pooler.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct PoolerEntry {
@@ -220,15 +228,10 @@ pub fn set_files(
     let header = crate::manifest::header(&format!("pooler of {} tenants", entries.len()));
     let mut files = Vec::new();
     let mut names = Vec::new();
+    let [databases_file, userlist_file, _] = FILE_NAMES;
     for (file_name, object) in [
-        (
-            format!("configmap-{DATABASES_NAME}.yaml"),
-            Object::ConfigMap(config_map),
-        ),
-        (
-            format!("externalsecret-{USERLIST_NAME}.yaml"),
-            Object::ExternalSecret(userlist),
-        ),
+        (databases_file, Object::ConfigMap(config_map)),
+        (userlist_file, Object::ExternalSecret(userlist)),
     ] {
         let mut content = header.clone();
         write_yaml(&object, &mut content)?;
@@ -237,7 +240,7 @@ pub fn set_files(
             kind: FileKind::Object,
             content,
         });
-        names.push(file_name);
+        names.push(file_name.to_owned());
     }
     files.push(crate::manifest::kustomization(&dir, &names, &header)?);
     Ok(files)
