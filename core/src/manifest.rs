@@ -210,7 +210,8 @@ pub fn is_generated(content: &[u8]) -> bool {
             .is_some_and(|about| !about.is_empty())
 }
 
-fn join(prefix: &str, rest: &str) -> String {
+/// `rest` under the path `prefix` (none when empty).
+pub(crate) fn join(prefix: &str, rest: &str) -> String {
     if prefix.is_empty() {
         rest.to_owned()
     } else {

@@ -565,8 +565,8 @@ impl<'t> Run<'t> {
                     .dir(SlotId::Platform)
                     .and_then(|dir| dir.open_folder(name).ok().flatten())
                     .and_then(|folder| {
-                        let file_name = path.rsplit('/').next().unwrap_or_default();
-                        folder.read(file_name, READ_LIMIT).ok().flatten()
+                        let file_name = pooler::entry_file_name(name);
+                        folder.read(&file_name, READ_LIMIT).ok().flatten()
                     }),
             };
             entries.extend(bytes.map(|bytes| (path, bytes)));
