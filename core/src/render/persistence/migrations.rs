@@ -21,7 +21,7 @@ use super::Tenant;
 use crate::contract::model::Engine;
 use crate::manifest::{Manifest, Object, Zone};
 use crate::render::context::Context;
-use crate::render::network::{dns_rule, egress_rule};
+use crate::render::network::egress_rule;
 use crate::render::secrets::{database_secret_name, migrator_secret_name};
 use crate::render::tenancy::quantities;
 use crate::render::workload::{
@@ -137,8 +137,9 @@ fn job(ctx: &Context<'_>, tenant: &Tenant<'_>, command: &[String]) -> Job {
     }
 }
 
-/// Egress from the migration pods to DNS and to the database server itself (`serverNetwork`
-/// where a pooler stands in front, else `network`); no ingress.
+/// Egress from the migration pods to the database server itself (`serverNetwork` where a
+/// pooler stands in front, else `network`); no ingress. DNS is the namespace's `allow-dns`,
+/// which selects every pod.
 fn policy(ctx: &Context<'_>, tenant: &Tenant<'_>) -> NetworkPolicy {
     let server = tenant
         .server
@@ -154,7 +155,7 @@ fn policy(ctx: &Context<'_>, tenant: &Tenant<'_>) -> NetworkPolicy {
             }),
             policy_types: Some(vec!["Ingress".to_owned(), "Egress".to_owned()]),
             ingress: None,
-            egress: Some(vec![dns_rule(ctx.profile), egress_rule(server)]),
+            egress: Some(vec![egress_rule(server)]),
         }),
     }
 }
