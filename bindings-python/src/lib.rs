@@ -148,8 +148,9 @@ fn render(
 #[pyclass(frozen, module = "zave._native", name = "NativeRender")]
 struct NativeRender {
     rendered: zave::Rendered,
-    /// The profile, which places the index files and the pooler's set-level files.
-    profile: zave::Profile,
+    /// The profile (borrowed for a built-in), which places the index files and the pooler's
+    /// set-level files.
+    profile: Cow<'static, zave::Profile>,
 }
 
 #[pymethods]

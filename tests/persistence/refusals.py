@@ -147,16 +147,17 @@ class Redis:
 
 
 class PgBouncer:
-    """What a client of PgBouncer is answered, by meaning. PgBouncer relays the server's
-    refusal of a login or answers with its own SQLSTATE (08P01 for most of its errors)."""
+    """What a client of PgBouncer is answered, by meaning. Seen on PgBouncer 1.18 (Debian 12):
+    08P01 for every refusal below; a later release may relay the server's own code."""
 
-    # A login refused through the pooler: by PgBouncer (wrong password, its protocol error
-    # code) or by the server behind it (no CONNECT on another tenant's database).
+    # A login refused through the pooler: by PgBouncer itself (a login its auth_file does not
+    # list, a wrong password) or by the server behind it (no CONNECT on another tenant's
+    # database), which PgBouncer answers with its own code.
     LOGIN_REFUSED = frozenset({
-        "28P01",  # invalid_password, PgBouncer's or the server's.
-        "08P01",  # protocol_violation: PgBouncer's code for its own refusals.
-        "42501",  # insufficient_privilege: the server's "permission denied for database".
+        "08P01",  # protocol_violation: PgBouncer's code for its own errors. Seen, for all.
+        "28P01",  # invalid_password, should a release relay the password check's code.
+        "42501",  # insufficient_privilege, should a release relay the server's refusal.
     })
 
-    # query_wait_timeout: no server connection of the pool freed up in time.
+    # query_wait_timeout: no server connection of the tenant's pool freed up in time. Seen.
     QUERY_WAIT_TIMEOUT = frozenset({"08P01"})

@@ -211,6 +211,16 @@ def test_a_tenant_cannot_reach_another_tenants_database_through_the_pooler(poole
         assert code in PgBouncer.LOGIN_REFUSED, code
 
 
+def test_the_pooler_admits_only_the_tenants_application_roles(pooled):
+    # The auth_file lists each tenant's app role and nothing else: not its migrator (which
+    # connects to the server itself), not the admin.
+    for tenant in pooled.tenants:
+        code = login_refusal(pooled, tenant.migrator, tenant.migrator_password, tenant.database)
+        assert code in PgBouncer.LOGIN_REFUSED, code
+    code = login_refusal(pooled, ENV["ZAVE_ADMIN_USER"], ENV["ZAVE_ADMIN_PASSWORD"], "postgres")
+    assert code in PgBouncer.LOGIN_REFUSED, code
+
+
 def test_a_wrong_password_is_refused_by_the_pooler(pooled):
     code = login_refusal(pooled, pooled.a.app, "x" * 32, pooled.a.database)
     assert code in PgBouncer.LOGIN_REFUSED, code
