@@ -291,6 +291,16 @@ fn consistency(profile: &Profile, document: &Node) -> Vec<Diagnostic> {
                     .to_owned(),
             );
         }
+        if engine == "postgres"
+            && server.isolation == model::Isolation::SchemaPerTenant
+            && server.pooler.is_some()
+        {
+            refuse(
+                path.key("pooler"),
+                "a pooler needs isolation \"database-per-tenant\": its entries, limits and logins are per database"
+                    .to_owned(),
+            );
+        }
         if engine != "postgres" {
             let only_postgres = [
                 (
