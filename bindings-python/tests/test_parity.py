@@ -25,9 +25,10 @@ def as_dicts(diagnostics: List[zave.Diagnostic]) -> List[Dict[str, Any]]:
 
 
 def is_index_file(path: str) -> bool:
-    """The index kustomizations a one-contract `--out` render adds around the tenant's files."""
+    """The index a one-contract `--out` render adds around the tenant's files: the root and the
+    shard objects in `platform/flux/`, and every shard's `kustomization.yaml`."""
     parts = path.split("/")
-    return parts[-1] == "kustomization.yaml" and parts[-2] in ("tenants", "applications")
+    return parts[-2] == "flux" or (parts[-1] == "kustomization.yaml" and parts[-2].isdigit())
 
 
 @pytest.mark.parametrize("case", CASES["render"], ids=lambda case: case["id"])
