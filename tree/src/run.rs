@@ -142,6 +142,13 @@ impl SlotId {
     const PLATFORM: SlotId = SlotId(0);
     /// `tenants`: the tenants' workload folders.
     const WORKLOAD: SlotId = SlotId(1);
+    /// `platform/flux`: the root and the shard objects, no tenant's.
+    const INDEX_ROOT: SlotId = SlotId(2);
+
+    /// Whether the slot holds one folder per tenant (else one file per tenant, or none).
+    fn holds_folders(self) -> bool {
+        self == SlotId::PLATFORM || self == SlotId::WORKLOAD
+    }
 }
 
 /// The tree paths of every slot, in [`SlotId`] order.
@@ -500,10 +507,10 @@ impl<'t> Run<'t> {
             let Some(dir) = slot.dir.get() else {
                 continue;
             };
-            let folders = id == SlotId::PLATFORM || id == SlotId::WORKLOAD;
-            if !folders && index < 3 {
+            if id == SlotId::INDEX_ROOT {
                 continue;
             }
+            let folders = id.holds_folders();
             for (entry, kind) in dir.entries()? {
                 let name = match (folders, kind) {
                     (true, Kind::Folder) => entry.clone(),
@@ -613,8 +620,7 @@ impl<'t> Run<'t> {
             let Some(dir) = self.dir(slot) else {
                 continue;
             };
-            let file = slot != SlotId::PLATFORM && slot != SlotId::WORKLOAD;
-            let found: Vec<(String, Vec<u8>)> = if file {
+            let found: Vec<(String, Vec<u8>)> = if !slot.holds_folders() {
                 owned_file(dir, &live)?
                     .map(|bytes| (dir.child_path(&live), bytes))
                     .into_iter()
@@ -664,8 +670,7 @@ impl<'t> Run<'t> {
         }
         for (slot, live) in drops {
             let gone = self.names.scratch(Purpose::Old, &live);
-            let folder = slot == SlotId::PLATFORM || slot == SlotId::WORKLOAD;
-            old.push((slot, gone.clone(), folder));
+            old.push((slot, gone.clone(), slot.holds_folders()));
             let folder = self.slot(slot).path.clone();
             steps.push((
                 slot,
