@@ -191,7 +191,8 @@ def shard_listing(tree: Dict[str, bytes], half: str) -> List[str]:
         found = SHARD_FOLDERS.match(path)
         if not found or found.group(1) != half or found.group(3) != "kustomization":
             continue
-        for line in content.decode().split("resources:\n", 1)[1].splitlines():
+        entries = [line for line in content.decode().splitlines() if line.startswith("- ")]
+        for line in entries:
             tenant = line.removeprefix("- ").removesuffix(".yaml")
             assert path.replace("kustomization.yaml", f"{tenant}.yaml") in tree
             listed.append(tenant)
