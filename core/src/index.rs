@@ -24,8 +24,8 @@ use crate::render::custom::{
 use crate::yaml::EmitError;
 
 /// How many shards each half of the index has. Fixed, so a tenant's shard depends on its name
-/// alone: 32 keeps a shard near 310 objects at 10,000 tenants, where `kubectl kustomize` builds
-/// one in about 0.4 s, and the root at 64 objects (README, "At scale").
+/// alone: 32 keeps a shard near 310 objects at 10,000 tenants (`kubectl kustomize` built the
+/// largest, 349, in 0.8–1.2 s; `scripts/bench-gitops`) and the root at 64 objects.
 pub const SHARDS: u8 = 32;
 
 /// The `apiVersion` of Flux's Kustomization.
