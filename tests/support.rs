@@ -134,7 +134,8 @@ pub fn engine_takes(name: &str, engine: &str) -> bool {
 pub const PROFILES: &[&str] = &["kind", "linode", "aws"];
 
 /// A whole render as one reviewable text: the report, then every file under a `=== path` line
-/// (the tenant's files, then the index kustomizations listing it).
+/// (the tenant's files, then the two shard indexes listing it; the rest of the index is the same
+/// for every tenant and has a snapshot of its own).
 pub fn tree_text(rendered: &zave::Rendered, profile: &zave::Profile) -> String {
     let mut text = String::from("report:\n");
     for finding in &rendered.findings {
@@ -143,12 +144,11 @@ pub fn tree_text(rendered: &zave::Rendered, profile: &zave::Profile) -> String {
             finding.code, finding.path, finding.message
         ));
     }
-    let index = zave::index_files(
-        std::slice::from_ref(&rendered.name),
-        &profile.spec.gitops.path_prefix,
-    )
-    .expect("index kustomizations render");
-    for file in rendered.files.iter().chain(&index) {
+    let index = zave::index_files(std::slice::from_ref(&rendered.name), profile)
+        .expect("the index renders");
+    let listed = format!("\n- {}.yaml\n", rendered.name);
+    let shard_indexes = index.iter().filter(|file| file.content.contains(&listed));
+    for file in rendered.files.iter().chain(shard_indexes) {
         text.push_str(&format!("\n=== {}\n{}", file.path, file.content));
     }
     text

@@ -148,8 +148,8 @@ fn render(
 #[pyclass(frozen, module = "zave._native", name = "NativeRender")]
 struct NativeRender {
     rendered: zave::Rendered,
-    /// The profile (borrowed for a built-in), which places the index files and the pooler's
-    /// set-level files.
+    /// The profile it was rendered under, which shapes the index and the pooler's set-level
+    /// files (a built-in is borrowed).
     profile: Cow<'static, zave::Profile>,
 }
 
@@ -179,7 +179,7 @@ impl NativeRender {
     }
 
     /// The whole tree `zave render --out` writes into an empty folder: the tenant's files and
-    /// the index kustomizations (and the pooler's files), as `(path, text)` pairs.
+    /// the index (and, for a tenant on a pooler, the pooler's files), as `(path, text)` pairs.
     fn tree<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
         let files = zave::tree::fresh_tree(std::slice::from_ref(&self.rendered), &self.profile)
             .map_err(|e| PyValueError::new_err(e.to_string()))?;

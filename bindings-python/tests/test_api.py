@@ -42,7 +42,8 @@ def test_a_render_exposes_files_objects_stream_and_report() -> None:
     assert render.name == "payments-api"
     assert render.contract_hash == zave.contract_hash(EXAMPLE)
     kinds = [o["kind"] for o in render.objects]
-    assert kinds[0] == "Namespace" and "Deployment" in kinds and kinds[-1] == "Application"
+    assert kinds[0] == "Namespace" and "Deployment" in kinds
+    assert kinds[-2:] == ["Application", "Kustomization"], "then the tenant's two registrations"
     stream = render.to_yaml()
     assert stream.count("---\n# Source: ") == len(render.objects)
     assert all(f"# Source: {path}\n" in stream for path in render.files if "kustomization" not in path)

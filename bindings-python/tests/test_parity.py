@@ -25,10 +25,11 @@ def as_dicts(diagnostics: List[zave.Diagnostic]) -> List[Dict[str, Any]]:
 
 
 def is_set_file(path: str) -> bool:
-    """What a one-contract `--out` render adds around the tenant's files: the index
-    kustomizations and, for a tenant on a pooler, the pooler's files."""
+    """What a one-contract `--out` render adds around the tenant's files: the index (the root
+    and the shard objects in `platform/flux/`, every shard's `kustomization.yaml`) and, for a
+    tenant on a pooler, the pooler's files."""
     parts = path.split("/")
-    index = parts[-1] == "kustomization.yaml" and parts[-2] in ("tenants", "applications")
+    index = parts[-2] == "flux" or (parts[-1] == "kustomization.yaml" and parts[-2].isdigit())
     return index or parts[-3:-1] == ["platform", "pooler"]
 
 

@@ -2,6 +2,7 @@
 and `--check` (the same writer), all or nothing, and never through a symbolic link."""
 
 import os
+import re
 import pathlib
 import shutil
 import subprocess
@@ -176,10 +177,26 @@ def test_a_second_run_over_a_subset_keeps_the_other_tenants(
     ]
     assert report.tenants == len(VALID)
     names = sorted(name_of(path) for path in VALID)
-    index = after["clusters/kind/platform/tenants/kustomization.yaml"].decode()
-    assert index.endswith("resources:\n" + "".join(f"- {n}\n" for n in names))
-    applications = after["clusters/kind/platform/argocd/applications/kustomization.yaml"].decode()
-    assert applications.endswith("resources:\n" + "".join(f"- {n}.yaml\n" for n in names))
+    for half in ("flux", "argocd"):
+        assert sorted(shard_listing(after, half)) == names
+
+
+SHARD_FOLDERS = re.compile(r"^clusters/kind/platform/(flux|argocd)/([0-9]{2})/([^/]+)\.yaml$")
+
+
+def shard_listing(tree: Dict[str, bytes], half: str) -> List[str]:
+    """The tenants the shard indexes of `half` list, each checked to be in its own shard."""
+    listed = []
+    for path, content in tree.items():
+        found = SHARD_FOLDERS.match(path)
+        if not found or found.group(1) != half or found.group(3) != "kustomization":
+            continue
+        entries = [line for line in content.decode().splitlines() if line.startswith("- ")]
+        for line in entries:
+            tenant = line.removeprefix("- ").removesuffix(".yaml")
+            assert path.replace("kustomization.yaml", f"{tenant}.yaml") in tree
+            listed.append(tenant)
+    return listed
 
 
 # -- check_tree is `zave render --check` ----------------------------------------------------
@@ -236,11 +253,12 @@ def test_check_tree_agrees_with_the_cli_check(
     kept = {name_of(path) for path in contracts}
     others = {name_of(path) for path in VALID} - kept
     gone = {("removed", path) for path in files_of(out) if tenant_of(path) in others}
-    index = {
-        ("changed", "clusters/kind/platform/argocd/applications/kustomization.yaml"),
-        ("changed", "clusters/kind/platform/tenants/kustomization.yaml"),
+    shards = {
+        ("changed", path.rsplit("/", 1)[0] + "/kustomization.yaml")
+        for path in files_of(out)
+        if SHARD_FOLDERS.match(path) and tenant_of(path) in others
     }
-    assert found == gone | index
+    assert found == gone | shards
     assert report.tenants == len(kept)
 
 
@@ -249,9 +267,9 @@ def tenant_of(path: str) -> Optional[str]:
     for folder in ("clusters/kind/tenants/", "clusters/kind/platform/tenants/"):
         if path.startswith(folder) and path.count("/") == folder.count("/") + 1:
             return path[len(folder) :].split("/")[0]
-    applications = "clusters/kind/platform/argocd/applications/"
-    if path.startswith(applications) and path != applications + "kustomization.yaml":
-        return path[len(applications) :].removesuffix(".yaml")
+    found = SHARD_FOLDERS.match(path)
+    if found and found.group(3) != "kustomization":
+        return found.group(3)
     return None
 
 
@@ -383,7 +401,7 @@ def test_out_that_is_a_file_is_refused(tmp_path: pathlib.Path) -> None:
         ("clusters/kind/tenants/mia", "."),
         ("clusters/kind/platform/tenants/mia", "."),
         ("clusters/kind/tenants", "."),
-        ("clusters/kind/platform/argocd/applications/mia.yaml", "deployment-mia.yaml"),
+        ("clusters/kind/platform/argocd/06/mia.yaml", "deployment-mia.yaml"),  # mia's shard
         ("clusters/kind/tenants/mia/deployment-mia.yaml", "deployment-mia.yaml"),
     ],
 )

@@ -483,8 +483,8 @@ describe('the previewer', () => {
       assert.deepEqual(Object.keys(downloaded), Object.keys(readTree(written)),
         'the same paths as the CLI writes');
       assert.deepEqual(downloaded, readTree(written), 'the same bytes as the CLI writes');
-      for (const index of ['platform/tenants/kustomization.yaml',
-        'platform/argocd/applications/kustomization.yaml']) {
+      for (const index of ['platform/flux/kustomization.yaml',
+        'platform/flux/tenants-00.yaml', 'platform/flux/applications-31.yaml']) {
         assert.match(downloaded[`clusters/kind/${index}`] ?? '', /^kind: Kustomization$/m, index);
       }
       const order = tarEntries(readFileSync(archive));

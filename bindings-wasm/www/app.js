@@ -267,7 +267,7 @@ function save() {
 }
 
 /** Saves the tree `zave render --out` writes into an empty folder: the tenant's files (the
- * Files pane) and the index kustomizations that list the tenant. */
+ * Files pane) and the index, sharded, that reaches them. */
 function download() {
   if (!result?.ok) return;
   const blob = new Blob([tar(result.tree)], { type: 'application/x-tar' });

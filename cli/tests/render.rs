@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 
 use common::{fixture, text, zave};
+use zave::index::{Half, Shard};
+use zave::tree::TenantPlaces;
 
 fn render_into(out: &Path, contracts: &[&str], extra: &[&str]) -> Output {
     let out = out.to_string_lossy().into_owned();
@@ -41,8 +43,12 @@ fn stdout_is_a_stream_of_objects_and_the_report_goes_to_stderr() {
         stream.matches("# Source: ").count()
     );
     assert!(
-        !stream.contains("kind: Kustomization"),
-        "the stream holds objects only"
+        !stream.contains("apiVersion: kustomize.config.k8s.io/"),
+        "the stream holds objects only, no kustomization.yaml"
+    );
+    assert!(
+        stream.contains("apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\n"),
+        "the tenant's Flux Kustomization is one of its objects"
     );
     assert!(text(&output.stderr).contains("warning[W004]"));
 }
@@ -66,13 +72,19 @@ fn a_written_tree_passes_the_check_and_a_second_render_changes_nothing() {
     let before = fs::metadata(&deployment)
         .and_then(|m| m.modified())
         .expect("written");
-    let index = fs::read_to_string(
-        dir.path()
+    for name in ["docs", "mia", "oracle"] {
+        let shard = Half::Tenants.shard_dir(PREFIX, Shard::of(name));
+        let index = fs::read_to_string(dir.path().join(shard).join("kustomization.yaml"))
+            .expect("the shard index");
+        assert!(index.contains(&format!("\n- {name}.yaml\n")), "{index}");
+    }
+    assert!(
+        !dir.path()
             .join(PREFIX)
-            .join("platform/tenants/kustomization.yaml"),
-    )
-    .expect("index");
-    assert!(index.contains("- docs\n- mia\n- oracle\n"), "{index}");
+            .join("platform/tenants/kustomization.yaml")
+            .exists(),
+        "a new tree has no index over every tenant folder"
+    );
     assert_eq!(
         render_into(dir.path(), &contracts, &[]).status.code(),
         Some(0)
@@ -107,12 +119,18 @@ fn the_check_lists_added_changed_and_removed_files() {
     let pruning = render_into(dir.path(), &["platform/mia.yaml"], &["--check", "--prune"]);
     assert_eq!(pruning.status.code(), Some(1));
     let listing = text(&pruning.stdout);
+    let panchito = TenantPlaces::of(PREFIX, "panchito");
+    let shard_index = format!(
+        "{}/kustomization.yaml",
+        Half::Tenants.shard_dir(PREFIX, Shard::of("panchito"))
+    );
     for line in [
-        "removed:  clusters/kind/tenants/panchito/deployment-panchito.yaml\n",
-        "removed:  clusters/kind/platform/argocd/applications/panchito.yaml\n",
-        "changed:  clusters/kind/platform/tenants/kustomization.yaml\n",
+        "removed:  clusters/kind/tenants/panchito/deployment-panchito.yaml\n".to_owned(),
+        format!("removed:  {}\n", panchito.application),
+        format!("removed:  {}\n", panchito.flux),
+        format!("changed:  {shard_index}\n"),
     ] {
-        assert!(listing.contains(line), "{listing}");
+        assert!(listing.contains(&line), "{listing}");
     }
     assert!(
         root.join("tenants/panchito").exists(),

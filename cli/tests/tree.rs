@@ -14,10 +14,12 @@ use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use common::{fixture, text, zave};
+use zave::index::{Half, Shard};
+use zave::tree::TenantPlaces;
 
 const PREFIX: &str = "clusters/kind";
-const PLATFORM_INDEX: &str = "clusters/kind/platform/tenants/kustomization.yaml";
-const APPLICATIONS_INDEX: &str = "clusters/kind/platform/argocd/applications/kustomization.yaml";
+/// The root of the index: it lists only the shards, so it is the same for every tree.
+const ROOT_INDEX: &str = "clusters/kind/platform/flux/kustomization.yaml";
 
 /// The 9 valid fixtures and mia: ten tenants.
 const TEN: [&str; 10] = [
@@ -190,15 +192,24 @@ fn assert_unchanged(root: &Path, before: &BTreeMap<String, Vec<u8>>, what: &str)
     assert!(changed.is_empty(), "{what}: these changed: {changed:#?}");
 }
 
-/// Whether `path` belongs to tenant `name` (one of its three places).
+/// Whether `path` belongs to tenant `name` (one of its four places).
 fn is_tenant_path(path: &str, name: &str) -> bool {
-    path == format!("{PREFIX}/platform/argocd/applications/{name}.yaml")
-        || [
-            format!("{PREFIX}/platform/tenants/{name}"),
-            format!("{PREFIX}/tenants/{name}"),
-        ]
-        .iter()
-        .any(|folder| path == folder || path.starts_with(&format!("{folder}/")))
+    let places = TenantPlaces::of(PREFIX, name);
+    path == places.application
+        || path == places.flux
+        || [places.platform, places.workload]
+            .iter()
+            .any(|folder| path == folder || path.starts_with(&format!("{folder}/")))
+}
+
+/// The two shard indexes (one per half) that list tenant `name`.
+fn shard_indexes(name: &str) -> [String; 2] {
+    Half::ALL.map(|half| {
+        format!(
+            "{}/kustomization.yaml",
+            half.shard_dir(PREFIX, Shard::of(name))
+        )
+    })
 }
 
 /// The names an index kustomization lists under `resources:`.
@@ -213,15 +224,34 @@ fn index_entries(out: &Path, index: &str) -> Vec<String> {
         .collect()
 }
 
+/// Every tenant file the shard indexes of `half` list, in shard order.
+fn half_entries(out: &Path, half: Half) -> Vec<String> {
+    Shard::all()
+        .flat_map(|shard| {
+            let index = format!("{}/kustomization.yaml", half.shard_dir(PREFIX, shard));
+            let entries = index_entries(out, &index);
+            for entry in &entries {
+                let name = entry.strip_suffix(".yaml").expect("a tenant file");
+                assert_eq!(Shard::of(name), shard, "{entry} is listed in its own shard");
+            }
+            entries
+        })
+        .collect()
+}
+
 #[track_caller]
 fn assert_index_lists(out: &Path, names: &[&str]) {
-    let folders: Vec<String> = names.iter().map(|n| (*n).to_owned()).collect();
-    let files: Vec<String> = names.iter().map(|n| format!("{n}.yaml")).collect();
-    assert_eq!(index_entries(out, PLATFORM_INDEX), folders, "tenants index");
+    let mut files: Vec<String> = names.iter().map(|n| format!("{n}.yaml")).collect();
+    files.sort_by_key(|file| Shard::of(file.trim_end_matches(".yaml")));
+    for half in Half::ALL {
+        let mut listed = half_entries(out, half);
+        listed.sort_by_key(|file| Shard::of(file.trim_end_matches(".yaml")));
+        assert_eq!(listed, files, "{half:?} shards");
+    }
     assert_eq!(
-        index_entries(out, APPLICATIONS_INDEX),
-        files,
-        "applications index"
+        index_entries(out, ROOT_INDEX).len(),
+        64,
+        "the root lists the shards"
     );
 }
 
@@ -302,13 +332,11 @@ fn rendering_one_tenant_leaves_every_other_tenant_byte_identical_and_prune_takes
     );
     let stray: Vec<&String> = changed
         .iter()
-        .filter(|path| {
-            !is_tenant_path(path, "mia") && *path != PLATFORM_INDEX && *path != APPLICATIONS_INDEX
-        })
+        .filter(|path| !is_tenant_path(path, "mia") && !shard_indexes("mia").contains(path))
         .collect();
     assert!(
         stray.is_empty(),
-        "only mia's files and the two index files may change: {stray:#?}"
+        "only mia's files and its two shard indexes may change: {stray:#?}"
     );
     for name in TEN_NAMES.iter().filter(|name| **name != "mia") {
         for folder in ["platform/tenants", "tenants"] {
@@ -322,12 +350,14 @@ fn rendering_one_tenant_leaves_every_other_tenant_byte_identical_and_prune_takes
 
     let pruned = render_ok(out, &["platform/mia.yaml"], &strings(&["--prune"]));
     for name in TEN_NAMES.iter().filter(|name| **name != "mia") {
+        let places = TenantPlaces::of(PREFIX, name);
         for place in [
-            format!("platform/tenants/{name}"),
-            format!("tenants/{name}"),
-            format!("platform/argocd/applications/{name}.yaml"),
+            places.platform,
+            places.workload,
+            places.application,
+            places.flux,
         ] {
-            assert!(!out.join(PREFIX).join(&place).exists(), "{place} is pruned");
+            assert!(!out.join(&place).exists(), "{place} is pruned");
         }
     }
     assert_index_lists(out, &["mia"]);
@@ -463,7 +493,7 @@ fn an_output_path_through_a_link_or_with_dot_dot_is_refused_and_nothing_outside_
 fn a_link_planted_inside_the_tree_is_never_followed_and_the_tree_works_once_it_is_gone() {
     // (where the link stands, below --out; whether it points at the outside folder or file,
     // or at a name that does not exist yet; whether zave may instead succeed without it).
-    let plants: [(&str, &str, bool); 9] = [
+    let plants: [(&str, &str, bool); 10] = [
         ("clusters/kind/tenants/mia", "outside", false),
         ("clusters/kind/tenants/mia", "outside/not-yet", false),
         (
@@ -478,11 +508,8 @@ fn a_link_planted_inside_the_tree_is_never_followed_and_the_tree_works_once_it_i
         ),
         ("clusters/kind/platform", "outside", false),
         ("clusters/kind/platform/tenants/mia", "outside/sub", false),
-        (
-            "clusters/kind/platform/argocd/applications/kustomization.yaml",
-            "outside/secret.txt",
-            false,
-        ),
+        (ROOT_INDEX, "outside/secret.txt", false),
+        ("clusters/kind/platform/flux/07", "outside", false),
         (
             "clusters/kind/tenants/mia/.deployment-mia.yaml.zave-tmp",
             "outside/secret.txt",
@@ -1105,7 +1132,7 @@ fn only_files_with_zaves_exact_header_are_zaves() {
     let dir = tempfile::tempdir().expect("temporary folder");
     let out = dir.path();
     render_ok(out, &["platform/mia.yaml", "platform/panchito.yaml"], &[]);
-    let lookalike = out.join(PREFIX).join("platform/argocd/applications/x.yaml");
+    let lookalike = out.join(TenantPlaces::of(PREFIX, "x").application);
     let hand_written = "# Generated by zavesomething-else\napiVersion: argoproj.io/v1alpha1\n";
     fs::write(&lookalike, hand_written).expect("hand-written file");
     // A folder in the tenants' place whose kustomization is not zave's is no tenant either.
@@ -1123,12 +1150,14 @@ fn only_files_with_zaves_exact_header_are_zaves() {
 
     let pruned = render_ok(out, &["platform/mia.yaml"], &strings(&["--prune"]));
     let stderr = text(&pruned.stderr);
+    let panchito = TenantPlaces::of(PREFIX, "panchito");
     for line in [
-        "removed:  clusters/kind/tenants/panchito/deployment-panchito.yaml\n",
-        "removed:  clusters/kind/platform/tenants/panchito/kustomization.yaml\n",
-        "removed:  clusters/kind/platform/argocd/applications/panchito.yaml\n",
+        "removed:  clusters/kind/tenants/panchito/deployment-panchito.yaml\n".to_owned(),
+        "removed:  clusters/kind/platform/tenants/panchito/kustomization.yaml\n".to_owned(),
+        format!("removed:  {}\n", panchito.application),
+        format!("removed:  {}\n", panchito.flux),
     ] {
-        assert!(stderr.contains(line), "pruning is reported: {stderr}");
+        assert!(stderr.contains(&line), "pruning is reported: {stderr}");
     }
     assert!(stderr.contains("1 tenants in the tree"), "{stderr}");
     assert_eq!(fs::read_to_string(&lookalike).expect("kept"), hand_written);
@@ -1139,16 +1168,14 @@ fn only_files_with_zaves_exact_header_are_zaves() {
     assert_index_lists(out, &["mia"]);
 
     // A hand-written file where zave must write: refused, left as it is.
-    let application = out
-        .join(PREFIX)
-        .join("platform/argocd/applications/mia.yaml");
+    let mia = TenantPlaces::of(PREFIX, "mia").application;
+    let application = out.join(&mia);
     fs::write(&application, hand_written).expect("hand-written application");
     let before = snapshot(out);
     let refused = render(out, &["platform/mia.yaml"], &images_for(&["mia"], 'a'));
     expect_code(&refused, 2, "a hand-written file where zave must write");
     assert!(
-        text(&refused.stderr)
-            .contains("platform/argocd/applications/mia.yaml was not generated by zave"),
+        text(&refused.stderr).contains(&format!("{mia} was not generated by zave")),
         "{}",
         text(&refused.stderr)
     );
@@ -1174,10 +1201,10 @@ fn rendering_two_contracts_together_or_one_after_the_other_writes_the_same_bytes
     render_ok(&apart, &["platform/panchito.yaml"], &[]);
     let (a, b) = (snapshot(&together), snapshot(&apart));
     assert_eq!(changed_paths(&a, &b), Vec::<String>::new());
-    assert!(a.contains_key(PLATFORM_INDEX) && a.contains_key(APPLICATIONS_INDEX));
+    assert!(a.contains_key(ROOT_INDEX));
 
     render_ok(&single, &["platform/mia.yaml"], &[]);
     assert_index_lists(&single, &["mia"]);
-    let index = fs::read_to_string(single.join(PLATFORM_INDEX)).expect("index");
+    let index = fs::read_to_string(single.join(ROOT_INDEX)).expect("index");
     assert!(index.starts_with("# Generated by zave "), "{index}");
 }

@@ -20,16 +20,17 @@ use proptest::prelude::*;
 use proptest::test_runner::{Config as ProptestConfig, TestRunner};
 
 use common::{text, zave};
+use zave::index::{Half, Shard};
+use zave::tree::TenantPlaces;
 
-/// The three folders that hold a tenant's places under the `kind` profile.
+/// The profile's path prefix and the two folders that hold the tenants' own folders.
+const PREFIX: &str = "clusters/kind";
 const PLATFORM: &str = "clusters/kind/platform/tenants";
 const WORKLOAD: &str = "clusters/kind/tenants";
-const APPLICATIONS: &str = "clusters/kind/platform/argocd/applications";
-/// The index kustomizations.
-const INDEXES: [&str; 2] = [
-    "clusters/kind/platform/tenants/kustomization.yaml",
-    "clusters/kind/platform/argocd/applications/kustomization.yaml",
-];
+/// The folder of the index's root and shard objects.
+const FLUX: &str = "clusters/kind/platform/flux";
+/// How many places a tenant has: two folders, its Application and its Flux Kustomization.
+const PLACES: usize = 4;
 const JOURNAL: &str = ".zave-journal";
 
 /// A whole tree: each file by relative path with its bytes; each folder as `path/`, empty.
@@ -276,13 +277,16 @@ fn assert_same_tree(actual: &Snapshot, expected: &Snapshot, what: &str) {
     );
 }
 
-/// A tenant's three places: 0 the platform folder, 1 the workload folder, 2 the Application.
-/// Each place as the paths it holds (the folder itself included) and their bytes.
+/// A tenant's four places: 0 the platform folder, 1 the workload folder, 2 the Application,
+/// 3 the Flux Kustomization. Each place as the paths it holds (the folder itself included)
+/// and their bytes.
 fn place<'a>(snapshot: &'a Snapshot, tenant: &str, which: usize) -> BTreeMap<&'a str, &'a [u8]> {
+    let places = TenantPlaces::of(PREFIX, tenant);
     let (prefix, exact) = match which {
         0 => (format!("{PLATFORM}/{tenant}/"), false),
         1 => (format!("{WORKLOAD}/{tenant}/"), false),
-        _ => (format!("{APPLICATIONS}/{tenant}.yaml"), true),
+        2 => (places.application, true),
+        _ => (places.flux, true),
     };
     with_prefix(snapshot, &prefix)
         .filter(|(path, _)| !exact || path.len() == prefix.len())
@@ -309,10 +313,26 @@ fn tenant_of(path: &str) -> Option<&str> {
             }
         }
     }
-    path.strip_prefix(APPLICATIONS)
-        .and_then(|rest| rest.strip_prefix('/'))
-        .and_then(|rest| rest.strip_suffix(".yaml"))
-        .filter(|tenant| !tenant.contains('/') && *tenant != "kustomization")
+    let (folder, file) = path.rsplit_once('/')?;
+    is_shard_folder(folder)
+        .then(|| file.strip_suffix(".yaml"))
+        .flatten()
+        .filter(|tenant| *tenant != "kustomization")
+}
+
+/// Whether `folder` is one of the index's shard folders, which hold tenants' files.
+fn is_shard_folder(folder: &str) -> bool {
+    Half::ALL
+        .iter()
+        .any(|half| Shard::all().any(|shard| half.shard_dir(PREFIX, shard) == folder))
+}
+
+/// Whether `path` is a file of the index: the root, a shard object, or a shard's index.
+fn is_index(path: &str) -> bool {
+    let Some((folder, file)) = path.rsplit_once('/') else {
+        return false;
+    };
+    folder == FLUX || (is_shard_folder(folder) && file == "kustomization.yaml")
 }
 
 /// The `resources` of an index kustomization in a tree.
@@ -327,16 +347,21 @@ fn index_resources(root: &Path, index: &str) -> Vec<String> {
         .collect()
 }
 
-/// Asserts both index files list exactly `names`.
+/// Asserts the shard indexes of both halves list exactly `names`, each in its own shard.
 fn assert_index_lists(root: &Path, names: &BTreeSet<String>) {
-    let tenants: Vec<String> = names.iter().cloned().collect();
-    let applications: Vec<String> = names.iter().map(|name| format!("{name}.yaml")).collect();
-    let mut listed = index_resources(root, INDEXES[0]);
-    listed.sort();
-    assert_eq!(listed, tenants, "{}", INDEXES[0]);
-    let mut listed = index_resources(root, INDEXES[1]);
-    listed.sort();
-    assert_eq!(listed, applications, "{}", INDEXES[1]);
+    for half in Half::ALL {
+        for shard in Shard::all() {
+            let index = format!("{}/kustomization.yaml", half.shard_dir(PREFIX, shard));
+            let mut listed = index_resources(root, &index);
+            listed.sort();
+            let expected: Vec<String> = names
+                .iter()
+                .filter(|name| Shard::of(name) == shard)
+                .map(|name| format!("{name}.yaml"))
+                .collect();
+            assert_eq!(listed, expected, "{index}");
+        }
+    }
 }
 
 fn paths_of(fixtures: &[Fixture], chosen: &[usize]) -> Vec<String> {
@@ -372,7 +397,7 @@ fn partial_render_case(s: &[usize], r: &[usize], rebundle: bool) {
     let s_names = names_of(all, s);
     let r_names = names_of(all, r);
     for tenant in s_names.difference(&r_names) {
-        for which in 0..3 {
+        for which in 0..PLACES {
             let now = place(&after, tenant, which);
             assert!(!now.is_empty(), "{tenant}: place {which} is gone");
             assert_eq!(
@@ -383,7 +408,7 @@ fn partial_render_case(s: &[usize], r: &[usize], rebundle: bool) {
         }
     }
     for tenant in &r_names {
-        for which in 0..3 {
+        for which in 0..PLACES {
             let now = place(&after, tenant, which);
             assert!(!now.is_empty(), "{tenant}: place {which} is missing");
             assert_eq!(
@@ -395,7 +420,7 @@ fn partial_render_case(s: &[usize], r: &[usize], rebundle: bool) {
     }
     // Nothing but the tenants of S and the two indexes: no stray or scratch entry.
     for path in after.keys() {
-        if path.ends_with('/') || INDEXES.contains(&path.as_str()) {
+        if path.ends_with('/') || is_index(path) {
             assert!(!is_scratch_path(path), "scratch entry left: {path}");
             continue;
         }
@@ -603,11 +628,17 @@ fn read_journal(tree: &Path) -> Option<Vec<Step>> {
 }
 
 /// The folder and entry name of a tenant's place.
-fn place_entry(tenant: &str, which: usize) -> (&'static str, String) {
+fn place_entry(tenant: &str, which: usize) -> (String, String) {
+    let places = TenantPlaces::of(PREFIX, tenant);
+    let file = |path: String| {
+        let (folder, name) = path.rsplit_once('/').expect("a file in a folder");
+        (folder.to_owned(), name.to_owned())
+    };
     match which {
-        0 => (PLATFORM, tenant.to_owned()),
-        1 => (WORKLOAD, tenant.to_owned()),
-        _ => (APPLICATIONS, format!("{tenant}.yaml")),
+        0 => (PLATFORM.to_owned(), tenant.to_owned()),
+        1 => (WORKLOAD.to_owned(), tenant.to_owned()),
+        2 => file(places.application),
+        _ => file(places.flux),
     }
 }
 
@@ -651,8 +682,9 @@ fn inspect_after_kill(
         for step in steps {
             let key = (step.folder.clone(), step.live.clone());
             let tenant = match step.folder.as_str() {
-                APPLICATIONS => step.live.strip_suffix(".yaml"),
                 PLATFORM | WORKLOAD => Some(step.live.as_str()),
+                FLUX => None,
+                shard if is_shard_folder(shard) => step.live.strip_suffix(".yaml"),
                 other => panic!("a journal step in an unexpected folder {other}"),
             };
             if let Some(tenant) = tenant.filter(|t| !t.starts_with("kustomization")) {
@@ -668,7 +700,8 @@ fn inspect_after_kill(
             "after the kill, {path} belongs to neither version"
         );
     }
-    for index in INDEXES {
+    let indexes = old.keys().chain(new.keys()).filter(|path| is_index(path));
+    for index in indexes {
         let bytes = now.get(index).map(Vec::as_slice);
         assert!(
             bytes == old.get(index).map(Vec::as_slice)
@@ -679,7 +712,7 @@ fn inspect_after_kill(
     let mut new_places = 0;
     let (mut any_old, mut any_new) = (false, false);
     for tenant in tenants {
-        let mut states = [State::Either; 3];
+        let mut states = [State::Either; PLACES];
         for (which, state) in states.iter_mut().enumerate() {
             let current = place(&now, tenant, which);
             let before = place(old, tenant, which);
@@ -698,7 +731,7 @@ fn inspect_after_kill(
                      lists it: {})",
                     journal.is_some(),
                     listed.contains_key(&(
-                        place_entry(tenant, which).0.to_owned(),
+                        place_entry(tenant, which).0,
                         place_entry(tenant, which).1
                     ))
                 );

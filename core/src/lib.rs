@@ -13,6 +13,7 @@ pub mod diagnostic;
 pub mod diff;
 pub mod document;
 mod hex;
+pub mod index;
 pub mod manifest;
 pub mod profile;
 pub mod render;
@@ -27,7 +28,8 @@ pub use contract::{
     contract_schema, validate, validate_document,
 };
 pub use diagnostic::{Code, Diagnostic, Diagnostics, Severity, TextStyle};
-pub use manifest::{FileKind, RenderedFile, index_files, to_stream};
+pub use index::index_files;
+pub use manifest::{FileKind, RenderedFile, to_stream};
 pub use profile::Profile;
 pub use render::{
     Plan, RenderInputs, Rendered, plan, plan_checked, render, render_checked, render_document,

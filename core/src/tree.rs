@@ -5,21 +5,25 @@
 use std::collections::BTreeSet;
 
 use crate::document::{self, Path, Value};
-use crate::manifest::{RenderedFile, applications_dir, index_files, platform_dir, workload_dir};
+use crate::index::{Half, index_files};
+use crate::manifest::{RenderedFile, platform_dir, workload_dir};
 use crate::profile::Profile;
 use crate::render::Rendered;
 use crate::render::persistence::pooler;
 use crate::yaml::EmitError;
 
-/// The three places of one tenant in the tree: two folders and the Application file.
+/// The four places of one tenant in the tree: two folders and, in its shard's folders, the
+/// Application and the Flux Kustomization.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TenantPlaces {
     /// `platform/tenants/<name>`: the tenant boundary (Flux).
     pub platform: String,
     /// `tenants/<name>`: the workload (Argo CD).
     pub workload: String,
-    /// `platform/argocd/applications/<name>.yaml`.
+    /// `platform/argocd/<shard>/<name>.yaml`.
     pub application: String,
+    /// `platform/flux/<shard>/<name>.yaml`.
+    pub flux: String,
 }
 
 impl TenantPlaces {
@@ -28,7 +32,8 @@ impl TenantPlaces {
         TenantPlaces {
             platform: platform_dir(prefix, name),
             workload: workload_dir(prefix, name),
-            application: format!("{}/{name}.yaml", applications_dir(prefix)),
+            application: Half::Applications.tenant_file(prefix, name),
+            flux: Half::Tenants.tenant_file(prefix, name),
         }
     }
 }
@@ -136,14 +141,12 @@ pub fn tenants_after(
 }
 
 /// The whole tree that rendering `tenants` under `profile` writes into an empty folder: each
-/// tenant's files, the index kustomizations, then the pooler's set-level files when a tenant
-/// is on a pooler. What the CLI, Python and the previewer's download write.
+/// tenant's files, the index, then the pooler's set-level files when a tenant is on a pooler.
+/// What the CLI, Python and the previewer's download write.
 pub fn fresh_tree(tenants: &[Rendered], profile: &Profile) -> Result<Vec<RenderedFile>, EmitError> {
-    let prefix = profile.spec.gitops.path_prefix.as_str();
     let names: BTreeSet<String> = tenants.iter().map(|t| t.name.clone()).collect();
-    let names: Vec<String> = names.into_iter().collect();
     let mut files: Vec<RenderedFile> = tenants.iter().flat_map(|t| t.files.clone()).collect();
-    files.extend(index_files(&names, prefix)?);
+    files.extend(index_files(&names, profile)?);
     let pooler = pooler::gather(
         files
             .iter()

@@ -6,7 +6,8 @@ validate-manifests script installed the pinned tools)
 Every file under DIR ends up in exactly one of these checks, or fails:
   1. built-in Kubernetes kinds  -> `kubernetes-validate --strict`, once per
      Kubernetes version (1.33 and the newest bundled version up to 1.37)
-  2. custom resources           -> validate-custom-resources.mjs (one node process)
+  2. custom resources           -> their upstream CRD in crds/ (validate_crd.py) when it is
+                                   there, else validate-custom-resources.mjs (one node process)
   3. kustomization.yaml         -> `kubectl kustomize DIR` must build
   4. anything else (unknown kind, unparseable YAML, several objects in one
      file, non-.yaml file)       -> failure
@@ -32,6 +33,8 @@ from packaging.version import Version
 import kubernetes_validate
 import kubernetes_validate.utils as kv_utils
 from kubernetes_validate.version import __version__ as KV_VERSION
+
+import validate_crd
 
 HERE = Path(__file__).resolve().parent
 NODE_VALIDATOR = HERE / "validate-custom-resources.mjs"
@@ -287,6 +290,11 @@ def kustomize_build(kubectl: str, directory: Path, root: Path) -> str | None:
     return err.removeprefix("error: ").replace(f"{root}/", "")
 
 
+def jsonschema_version() -> str:
+    from importlib.metadata import version
+    return version("jsonschema")
+
+
 # ---------------------------------------------------------------- main
 
 def walk(root: Path, results: dict[str, FileResult]) -> None:
@@ -326,10 +334,12 @@ def main(argv: list[str]) -> int:
     for api_version, kind in builtins:
         builtin_by_kind.setdefault(kind, set()).add(api_version)
     builtin_groups = {av.split("/")[0] if "/" in av else "" for av, _ in builtins} | {"extensions"}
+    crds = validate_crd.load()
 
     # ---- classify
     builtin_files: list[str] = []
     custom_files: list[str] = []
+    crd_files: dict[str, dict] = {}
     kustomize_dirs: list[str] = []
     for rel, r in results.items():
         if r.done:
@@ -364,6 +374,9 @@ def main(argv: list[str]) -> int:
             else:
                 r.fail(f"unknown kind: no {kind} in Kubernetes API {api_version} "
                        f"(checked {oldest} and {newest})")
+        elif (api_version, kind) in crds:
+            r.check = "crd"
+            crd_files[rel] = obj
         else:
             r.check = "custom"
             custom_files.append(rel)
@@ -440,6 +453,16 @@ def main(argv: list[str]) -> int:
                 r.fail(e)
             r.ok()
 
+    # check 2, upstream CRDs: in this process, no tool to run
+    for rel, obj in crd_files.items():
+        r = results[rel]
+        crd_name, validator = crds[(obj["apiVersion"], obj["kind"])]
+        for e in validate_crd.errors(validator, obj):
+            r.fail(e)
+        if not r.errors:
+            r.what += f" [{crd_name}]"
+        r.ok()
+
     # check 3: kustomize builds
     for rel in kustomize_dirs:
         if rel not in builds:
@@ -454,6 +477,7 @@ def main(argv: list[str]) -> int:
     check_names = {
         "builtin": "check 1 built-in kinds",
         "custom": "check 2 custom resources",
+        "crd": "check 2 custom resources (upstream CRD)",
         "kustomize": "check 3 kustomize build",
         "other": "check 4 unknown/unreadable",
     }
@@ -476,6 +500,9 @@ def main(argv: list[str]) -> int:
     n, m = tally("custom")
     say(f"check 2 custom resources (@kubernetes-models schemas + unknown-field check): "
         f"{n} files, {n - m} passed, {m} failed")
+    n, m = tally("crd")
+    say(f"check 2 custom resources against their upstream CRD (crds/, structural, jsonschema "
+        f"{jsonschema_version()}): {n} files, {n - m} passed, {m} failed")
     n, m = tally("kustomize")
     tool = "kubectl kustomize" + (f", kustomize {kustomize_ver}" if kustomize_ver != "?" else "")
     say(f"check 3 kustomize build ({tool}): "

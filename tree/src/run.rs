@@ -5,7 +5,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Mutex, OnceLock, PoisonError};
 
-use zave::manifest::{RenderedFile, applications_dir, index_files, is_generated, tenant_folders};
+use zave::index::{Half, Shard, flux_dir, index_files, legacy_index};
+use zave::manifest::{RenderedFile, is_generated, tenant_folders};
 use zave::render::persistence::pooler;
 use zave::tree::{
     Change, Difference, Recorded, TenantPlaces, compare, recorded_inputs, tenants_after,
@@ -100,7 +101,7 @@ pub struct Outcome {
     pub tenants: usize,
 }
 
-/// One of the three folders that hold tenants.
+/// One of the folders that hold tenants' places or the index.
 #[derive(Debug)]
 struct Slot {
     /// Its tree path.
@@ -132,13 +133,35 @@ impl Slot {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum SlotId {
-    Platform,
-    Workload,
-    Applications,
+/// A slot by its position in [`Run::slots`]: the two tenant folders, the index root, the
+/// pooler's folder, then each half's shard folders.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct SlotId(usize);
+
+impl SlotId {
+    /// `platform/tenants`: the tenants' platform folders (and the legacy index).
+    const PLATFORM: SlotId = SlotId(0);
+    /// `tenants`: the tenants' workload folders.
+    const WORKLOAD: SlotId = SlotId(1);
+    /// `platform/flux`: the root and the shard objects, no tenant's.
+    const INDEX_ROOT: SlotId = SlotId(2);
     /// `platform/pooler`: the set-level files of the platform's PgBouncer.
-    Pooler,
+    const POOLER: SlotId = SlotId(3);
+
+    /// Whether the slot holds one folder per tenant (else one file per tenant, or none).
+    fn holds_folders(self) -> bool {
+        self == SlotId::PLATFORM || self == SlotId::WORKLOAD
+    }
+}
+
+/// The tree paths of every slot, in [`SlotId`] order.
+fn slot_paths(prefix: &str) -> Vec<String> {
+    let [platform, workload] = tenant_folders(prefix);
+    let mut paths = vec![platform, workload, flux_dir(prefix), pooler::pooler_dir(prefix)];
+    for half in Half::ALL {
+        paths.extend(Shard::all().map(|shard| half.shard_dir(prefix, shard)));
+    }
+    paths
 }
 
 #[derive(Debug, Default)]
@@ -158,7 +181,9 @@ pub struct Run<'t> {
     tree: &'t Tree,
     profile: &'t Profile,
     prefix: &'t str,
-    slots: [Slot; 4],
+    slots: Vec<Slot>,
+    /// Each slot's position, by its tree path.
+    slot_ids: BTreeMap<String, SlotId>,
     names: Names,
     unified: bool,
     state: Mutex<State>,
@@ -182,13 +207,16 @@ impl<'t> Run<'t> {
                 }
             }
         }
-        let [platform, workload] = tenant_folders(prefix);
-        let slots = [
-            Slot::open(tree, platform)?,
-            Slot::open(tree, workload)?,
-            Slot::open(tree, applications_dir(prefix))?,
-            Slot::open(tree, pooler::pooler_dir(prefix))?,
-        ];
+        let paths = slot_paths(prefix);
+        let slot_ids = paths
+            .iter()
+            .enumerate()
+            .map(|(index, path)| (path.clone(), SlotId(index)))
+            .collect();
+        let slots = paths
+            .into_iter()
+            .map(|path| Slot::open(tree, path))
+            .collect::<Result<Vec<_>, _>>()?;
         let scratch_in = tree
             .root()
             .into_iter()
@@ -214,6 +242,7 @@ impl<'t> Run<'t> {
             profile,
             prefix,
             slots,
+            slot_ids,
             names: Names::new()?,
             unified: false,
             state: Mutex::new(state),
@@ -228,7 +257,23 @@ impl<'t> Run<'t> {
     }
 
     fn slot(&self, id: SlotId) -> &Slot {
-        &self.slots[id as usize]
+        &self.slots[id.0]
+    }
+
+    /// The slot holding the file at tree path `path`, and the file's name in it.
+    fn file_slot<'p>(&self, path: &'p str) -> Option<(SlotId, &'p str)> {
+        let (folder, name) = path.rsplit_once('/')?;
+        self.slot_ids.get(folder).map(|&id| (id, name))
+    }
+
+    /// The slots of the files a tenant owns in the index's shard folders, with the file names.
+    fn shard_places(&self, name: &str) -> Vec<(SlotId, String)> {
+        let places = TenantPlaces::of(self.prefix, name);
+        [places.application, places.flux]
+            .iter()
+            .filter_map(|path| self.file_slot(path))
+            .map(|(slot, file)| (slot, file.to_owned()))
+            .collect()
     }
 
     /// The slot's folder, when it exists.
@@ -266,7 +311,7 @@ impl<'t> Run<'t> {
     /// [`zave::tree::recorded_inputs`]); nothing when it has no Deployment for it.
     fn recorded(&self, name: &str) -> Recorded {
         let deployment = format!("deployment-{name}.yaml");
-        self.dir(SlotId::Workload)
+        self.dir(SlotId::WORKLOAD)
             .and_then(|dir| dir.open_folder(name).ok().flatten())
             .and_then(|folder| folder.read(&deployment, READ_LIMIT).ok().flatten())
             .map(|bytes| recorded_inputs(name, &bytes))
@@ -315,31 +360,28 @@ impl<'t> Run<'t> {
                 })
                 .collect()
         };
-        let application: Vec<&RenderedFile> = rendered
-            .files
-            .iter()
-            .filter(|file| file.path == places.application)
-            .collect();
-        let parts = [
+        let mut parts = vec![
             (
-                SlotId::Platform,
+                SlotId::PLATFORM,
                 name.to_owned(),
                 in_folder(&places.platform),
                 true,
             ),
             (
-                SlotId::Workload,
+                SlotId::WORKLOAD,
                 name.to_owned(),
                 in_folder(&places.workload),
                 true,
             ),
-            (
-                SlotId::Applications,
-                format!("{name}.yaml"),
-                application,
-                false,
-            ),
         ];
+        for (slot, live) in self.shard_places(name) {
+            let files: Vec<&RenderedFile> = rendered
+                .files
+                .iter()
+                .filter(|file| self.file_slot(&file.path) == Some((slot, live.as_str())))
+                .collect();
+            parts.push((slot, live, files, false));
+        }
         for (slot, live, files, folder) in parts {
             if files.is_empty() {
                 continue;
@@ -466,33 +508,39 @@ impl<'t> Run<'t> {
         Ok(())
     }
 
-    /// The zave tenants in the tree that this run did not render: a name is one when any of
-    /// its places holds a file with zave's header.
+    /// The zave tenants in the tree that this run did not render: a name is one when its
+    /// platform or workload folder holds zave's `kustomization.yaml`, or a shard folder holds
+    /// its file with zave's header.
     fn others_on_disk(&self, rendered: &BTreeSet<String>) -> Result<BTreeSet<String>, TreeError> {
         let mut others = BTreeSet::new();
-        for slot in [SlotId::Platform, SlotId::Workload, SlotId::Applications] {
-            let Some(dir) = self.dir(slot) else {
+        for (index, slot) in self.slots.iter().enumerate() {
+            let id = SlotId(index);
+            let Some(dir) = slot.dir.get() else {
                 continue;
             };
+            if id == SlotId::INDEX_ROOT {
+                continue;
+            }
+            let folders = id.holds_folders();
             for (entry, kind) in dir.entries()? {
-                let name = match (slot, kind) {
-                    (SlotId::Applications, Kind::File) => match entry.strip_suffix(".yaml") {
+                let name = match (folders, kind) {
+                    (true, Kind::Folder) => entry.clone(),
+                    (false, Kind::File) => match entry.strip_suffix(".yaml") {
                         Some(name) if name != "kustomization" => name.to_owned(),
                         _ => continue,
                     },
-                    (SlotId::Applications, _) | (_, Kind::File) => continue,
-                    _ => entry.clone(),
+                    _ => continue,
                 };
                 if is_scratch(&entry) || rendered.contains(&name) || others.contains(&name) {
                     continue;
                 }
-                let header = match (slot, kind) {
-                    (SlotId::Applications, _) => dir.read(&entry, 512),
-                    (_, Kind::Folder) => match dir.open_folder(&entry) {
+                let header = if folders {
+                    match dir.open_folder(&entry) {
                         Ok(Some(folder)) => folder.read("kustomization.yaml", 512),
                         _ => Ok(None),
-                    },
-                    _ => Ok(None),
+                    }
+                } else {
+                    dir.read(&entry, 512)
                 };
                 if header
                     .ok()
@@ -504,6 +552,17 @@ impl<'t> Run<'t> {
             }
         }
         Ok(others)
+    }
+
+    /// Compares one file of the index with its place and, writing, stages it.
+    fn index_file(&self, file: &RenderedFile) -> Result<(), TreeError> {
+        let Some((slot, live)) = self.file_slot(&file.path) else {
+            return Err(TreeError::Outside(file.path.clone()));
+        };
+        if self.compare_file(slot, live, file)? && self.tree.access() == Access::Write {
+            self.stage(slot, live, &[file], false)?;
+        }
+        Ok(())
     }
 
     /// Finishes the run: the index lists every zave tenant left after it, `prune` takes out
@@ -524,14 +583,14 @@ impl<'t> Run<'t> {
         let after: Vec<String> = tenants_after(&others, &rendered, prune)
             .into_iter()
             .collect();
-        let index = index_files(&after, self.prefix)
-            .map_err(|error| TreeError::io("", std::io::Error::other(error.to_string())))?;
-        for (file, slot) in index.iter().zip([SlotId::Platform, SlotId::Applications]) {
-            if self.compare_file(slot, "kustomization.yaml", file)?
-                && self.tree.access() == Access::Write
-            {
-                self.stage(slot, "kustomization.yaml", &[file], false)?;
-            }
+        let emitted = |error: zave::yaml::EmitError| {
+            TreeError::io("", std::io::Error::other(error.to_string()))
+        };
+        for file in index_files(&after, self.profile).map_err(emitted)? {
+            self.index_file(&file)?;
+        }
+        if self.has_legacy_index()? {
+            self.index_file(&legacy_index(&after, self.prefix).map_err(emitted)?)?;
         }
         drops.extend(self.sync_pooler(&after)?);
         if self.tree.access() == Access::Write {
@@ -562,7 +621,7 @@ impl<'t> Run<'t> {
             let bytes = match rendered.get(name) {
                 Some(content) => Some(content.clone().into_bytes()),
                 None => self
-                    .dir(SlotId::Platform)
+                    .dir(SlotId::PLATFORM)
                     .and_then(|dir| dir.open_folder(name).ok().flatten())
                     .and_then(|folder| {
                         let file_name = pooler::entry_file_name(name);
@@ -580,38 +639,49 @@ impl<'t> Run<'t> {
         .map_err(|error| TreeError::io("", std::io::Error::other(error.to_string())))?;
         for file in &files {
             let file_name = file.path.rsplit('/').next().unwrap_or_default();
-            if self.compare_file(SlotId::Pooler, file_name, file)?
+            if self.compare_file(SlotId::POOLER, file_name, file)?
                 && self.tree.access() == Access::Write
             {
-                self.stage(SlotId::Pooler, file_name, &[file], false)?;
+                self.stage(SlotId::POOLER, file_name, &[file], false)?;
             }
         }
         let mut drops = Vec::new();
-        if let (true, Some(dir)) = (files.is_empty(), self.dir(SlotId::Pooler)) {
+        if let (true, Some(dir)) = (files.is_empty(), self.dir(SlotId::POOLER)) {
             for file_name in pooler::FILE_NAMES {
                 if let Some(bytes) = owned_file(dir, file_name)? {
                     let path = dir.child_path(file_name);
                     self.record(&path, Change::Removed, &String::from_utf8_lossy(&bytes), "");
-                    drops.push((SlotId::Pooler, file_name.to_owned()));
+                    drops.push((SlotId::POOLER, file_name.to_owned()));
                 }
             }
         }
         Ok(drops)
     }
 
+    /// Whether the tree holds the index of the layout before shards (`platform/tenants/
+    /// kustomization.yaml`, zave's): it is then kept listing every tenant folder, so the Flux
+    /// Kustomization that still applies it never prunes a tenant (README, "Upgrading").
+    fn has_legacy_index(&self) -> Result<bool, TreeError> {
+        match self.dir(SlotId::PLATFORM) {
+            Some(dir) => Ok(owned_file(dir, "kustomization.yaml")?.is_some()),
+            None => Ok(false),
+        }
+    }
+
     /// Checks that tenant `name`'s places hold only zave's files, records them as removed,
     /// and returns the steps that take them out.
     fn prune(&self, name: &str) -> Result<Vec<(SlotId, String)>, TreeError> {
         let mut drops = Vec::new();
-        for (slot, live) in [
-            (SlotId::Platform, name.to_owned()),
-            (SlotId::Workload, name.to_owned()),
-            (SlotId::Applications, format!("{name}.yaml")),
-        ] {
+        let mut places = vec![
+            (SlotId::PLATFORM, name.to_owned()),
+            (SlotId::WORKLOAD, name.to_owned()),
+        ];
+        places.extend(self.shard_places(name));
+        for (slot, live) in places {
             let Some(dir) = self.dir(slot) else {
                 continue;
             };
-            let found: Vec<(String, Vec<u8>)> = if slot == SlotId::Applications {
+            let found: Vec<(String, Vec<u8>)> = if !slot.holds_folders() {
                 owned_file(dir, &live)?
                     .map(|bytes| (dir.child_path(&live), bytes))
                     .into_iter()
@@ -661,8 +731,7 @@ impl<'t> Run<'t> {
         }
         for (slot, live) in drops {
             let gone = self.names.scratch(Purpose::Old, &live);
-            let folder = !matches!(slot, SlotId::Applications | SlotId::Pooler);
-            old.push((slot, gone.clone(), folder));
+            old.push((slot, gone.clone(), slot.holds_folders()));
             let folder = self.slot(slot).path.clone();
             steps.push((
                 slot,
@@ -704,7 +773,7 @@ impl Drop for Run<'_> {
             return;
         }
         for entry in std::mem::take(&mut state.staged) {
-            if let Some(dir) = self.slots[entry.slot as usize].dir.get() {
+            if let Some(dir) = self.slots[entry.slot.0].dir.get() {
                 // Best effort: what stays is a scratch entry the next run clears.
                 let _ = if entry.folder.is_some() {
                     dir.remove_flat_folder(&entry.new)

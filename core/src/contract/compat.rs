@@ -167,8 +167,8 @@ fn check_migrations(persistence: &Persistence, document: &Node, findings: &mut V
     );
 }
 
-/// Names the tree's own files take: a tenant's Application is `<name>.yaml` beside the index
-/// `kustomization.yaml` of `platform/argocd/applications/`.
+/// Names the tree's own files take: a tenant's Application and Flux Kustomization are
+/// `<name>.yaml` beside their shard's index `kustomization.yaml`.
 const TREE_NAMES: [&str; 1] = ["kustomization"];
 
 /// A tenant may not take a name the tree's layout uses for itself.
@@ -185,8 +185,8 @@ fn check_tree_name(contract: &Contract, document: &Node, findings: &mut Vec<Diag
             &path,
             at,
             format!(
-                "name \"{name}\" is taken by the GitOps tree: the tenant's Application file \
-                 would be the index of platform/argocd/applications/"
+                "name \"{name}\" is taken by the GitOps tree: the tenant's files in its shard \
+                 folders would be their index kustomization.yaml"
             ),
         )
         .with_help("choose another name"),

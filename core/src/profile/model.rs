@@ -472,6 +472,54 @@ pub struct GitOps {
     pub argocd_project: String,
     /// The namespace platform jobs (database provisioning) run in.
     pub platform_namespace: String,
+    /// How Flux applies each tenant's platform folder; Flux's usual names when not given.
+    #[serde(default)]
+    pub flux: FluxSettings,
+}
+
+/// The Flux side of the tree: the per-tenant and per-shard `Kustomization` objects.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct FluxSettings {
+    /// The namespace Flux runs in, where zave's `Kustomization` objects live.
+    #[serde(default = "FluxSettings::default_namespace")]
+    pub namespace: String,
+    /// The `GitRepository` (in that namespace) that fetches the GitOps repository.
+    #[serde(default = "FluxSettings::default_source")]
+    pub source: String,
+    /// How often Flux reconciles each tenant and shard, as Flux writes it (`10m`, `1h30m`).
+    #[serde(default = "FluxSettings::default_interval")]
+    #[schemars(regex(pattern = r"^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$"))]
+    pub interval: String,
+    /// A `Kustomization` (in that namespace) that installs the platform base (CRDs, External
+    /// Secrets, ingress): every tenant waits for it to be ready.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub depends_on: Option<String>,
+}
+
+impl FluxSettings {
+    fn default_namespace() -> String {
+        "flux-system".to_owned()
+    }
+
+    fn default_source() -> String {
+        "flux-system".to_owned()
+    }
+
+    fn default_interval() -> String {
+        "10m".to_owned()
+    }
+}
+
+impl Default for FluxSettings {
+    fn default() -> FluxSettings {
+        FluxSettings {
+            namespace: FluxSettings::default_namespace(),
+            source: FluxSettings::default_source(),
+            interval: FluxSettings::default_interval(),
+            depends_on: None,
+        }
+    }
 }
 
 /// What an environment allows and requires.

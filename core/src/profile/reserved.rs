@@ -36,6 +36,7 @@ pub fn reserved_namespaces(profile: &Profile) -> Vec<&str> {
     let mut names: Vec<&str> = ALWAYS_RESERVED.to_vec();
     names.push(&spec.gitops.platform_namespace);
     names.push(&spec.gitops.argocd_namespace);
+    names.push(&spec.gitops.flux.namespace);
     if let Some((namespace, _)) = spec
         .ingress
         .gateway

@@ -8,7 +8,7 @@ use super::findings::Findings;
 use super::grammar::{
     annotation_key, dns_label, dns_subdomain, duration, label_key, label_value, quantity,
 };
-use super::model::{DatabaseServer, Peer, Profile};
+use super::model::{DatabaseServer, FluxSettings, Peer, Profile};
 use crate::diagnostic::Code;
 use crate::document::Path;
 
@@ -174,7 +174,33 @@ pub(super) fn check(profile: &Profile, findings: &mut Findings<'_>) {
         dns_label,
     );
 
+    flux(findings, &gitops.key("flux"), &spec.gitops.flux);
+
     peer(findings, &root.key("dns"), &spec.dns);
+}
+
+/// The names the Flux `Kustomization` objects carry: their namespace, source and dependency.
+fn flux(findings: &mut Findings<'_>, path: &Path, flux: &FluxSettings) {
+    findings.grammar(
+        &path.key("namespace"),
+        "the namespace",
+        &flux.namespace,
+        dns_label,
+    );
+    findings.grammar(
+        &path.key("source"),
+        "the source",
+        &flux.source,
+        dns_subdomain,
+    );
+    if let Some(base) = &flux.depends_on {
+        findings.grammar(
+            &path.key("dependsOn"),
+            "the dependency",
+            base,
+            dns_subdomain,
+        );
+    }
 }
 
 /// A value with `{name}` in it: no other placeholder, and valid with the longest name.

@@ -1,4 +1,4 @@
-//! The custom resources zave renders, as small typed structs: Argo CD, External Secrets,
+//! The custom resources zave renders, as small typed structs: Argo CD, Flux, External Secrets,
 //! Prometheus Operator and Gateway API. Only the fields zave sets are modelled.
 
 use std::collections::BTreeMap;
@@ -75,6 +75,40 @@ pub struct AutomatedSync {
     pub prune: bool,
     /// Undo changes made in the cluster.
     pub self_heal: bool,
+}
+
+/// `kustomize.toolkit.fluxcd.io/v1` Kustomization spec: one folder of the GitOps repository,
+/// applied and pruned by Flux.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FluxKustomizationSpec {
+    /// Kustomizations (in the same namespace) that must be ready first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub depends_on: Vec<FluxDependency>,
+    /// How often Flux reconciles it.
+    pub interval: String,
+    /// The folder inside the repository, from its root (`./…`).
+    pub path: String,
+    /// Delete what the folder no longer holds.
+    pub prune: bool,
+    /// The source that fetches the repository.
+    pub source_ref: FluxSourceReference,
+}
+
+/// A Kustomization another one waits for.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FluxDependency {
+    /// Its name.
+    pub name: String,
+}
+
+/// The Flux source a Kustomization reads.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FluxSourceReference {
+    /// Always `GitRepository`.
+    pub kind: &'static str,
+    /// Its name.
+    pub name: String,
 }
 
 /// `external-secrets.io/v1` ExternalSecret spec.

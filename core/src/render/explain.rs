@@ -84,7 +84,12 @@ pub fn explain(
                     convention("database provisioning runs in the platform namespace"),
                 ],
             );
-        } else if namespace.is_some() && !matches!(object, Object::Application(_)) {
+        } else if namespace.is_some()
+            && !matches!(
+                object,
+                Object::Application(_) | Object::FluxKustomization(_)
+            )
+        {
             part(
                 "metadata.namespace",
                 vec![profile("spec.namespacePattern"), contract("metadata.name")],
@@ -321,6 +326,19 @@ pub fn explain(
                     convention("automated prune and self-heal of tenants/<name>"),
                 ],
             ),
+            Object::FluxKustomization(_) => {
+                part(
+                    "metadata.namespace, spec.sourceRef, spec.interval, spec.dependsOn",
+                    vec![profile("spec.gitops.flux")],
+                );
+                part(
+                    "spec.path",
+                    vec![
+                        profile("spec.gitops.pathPrefix"),
+                        convention("prune of platform/tenants/<name>, and nothing else"),
+                    ],
+                );
+            }
         }
     }
     out

@@ -1,4 +1,5 @@
-//! GitOps: the Argo CD Application that syncs the tenant's workload folder.
+//! GitOps: the tenant's Argo CD Application (its workload folder) and Flux Kustomization (its
+//! platform folder).
 
 use super::context::Context;
 use super::custom::{
@@ -7,7 +8,8 @@ use super::custom::{
 };
 use crate::manifest::{Manifest, Object, Zone, workload_dir};
 
-/// The tenant's Argo CD Application, in the platform's canonical shape.
+/// The tenant's Argo CD Application, in the platform's canonical shape, and the Flux
+/// Kustomization that applies its platform folder.
 pub fn render(ctx: &Context<'_>) -> Vec<Manifest> {
     let gitops = &ctx.profile.spec.gitops;
     let mut metadata = ctx.meta(ctx.name(), Some(&gitops.argocd_namespace));
@@ -39,8 +41,10 @@ pub fn render(ctx: &Context<'_>) -> Vec<Manifest> {
             },
         },
     };
-    vec![Manifest::new(
-        Zone::Applications,
-        Object::Application(application),
-    )]
+    let flux =
+        crate::index::tenant_kustomization(ctx.profile, ctx.name(), ctx.meta(ctx.name(), None));
+    vec![
+        Manifest::new(Zone::Applications, Object::Application(application)),
+        Manifest::new(Zone::Flux, Object::FluxKustomization(flux)),
+    ]
 }
