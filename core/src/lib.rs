@@ -24,7 +24,7 @@ pub mod yaml;
 
 pub use contract::{
     CheckedContract, ContractHash, SetCheck, SetFindings, SetMember, ValidateOptions, check_set,
-    contract_schema, validate, validate_document,
+    Validation, contract_schema, validate, validate_document, validate_for_set,
 };
 pub use diagnostic::{Code, Diagnostic, Diagnostics, Severity, TextStyle};
 pub use manifest::{FileKind, RenderedFile, index_files, to_stream};

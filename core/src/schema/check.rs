@@ -53,6 +53,11 @@ pub trait Hints {
     fn unknown_key(&self, _path: &Path, _key: &str) -> Option<String> {
         None
     }
+    /// Whether `value`, allowed at `path`, is reserved: accepted by the schema (a later stage
+    /// refuses it) but not offered when a user is told what to write.
+    fn is_reserved(&self, _path: &Path, _value: &str) -> bool {
+        false
+    }
     /// Help for a string at `path` that breaks its pattern or length.
     fn invalid_format(&self, _path: &Path, _value: &str) -> Option<String> {
         None
@@ -200,19 +205,25 @@ impl<'a> Checker<'a> {
         if allowed.contains(&text.as_str()) {
             return;
         }
-        let message = match allowed {
+        let at = path.path();
+        let offered: Vec<&str> = allowed
+            .iter()
+            .copied()
+            .filter(|value| !self.hints.is_reserved(&at, value))
+            .collect();
+        let message = match offered.as_slice() {
             [only] => format!(
                 "value {} is not supported; expected \"{only}\"",
                 quote(text)
             ),
-            _ => format!("value {} is not one of {}", quote(text), list(allowed)),
+            _ => format!("value {} is not one of {}", quote(text), list(&offered)),
         };
-        let help = match allowed {
+        let help = match offered.as_slice() {
             [only] => format!("the only value zave understands here is \"{only}\""),
-            _ => did_you_mean(text, allowed, "allowed"),
+            _ => did_you_mean(text, &offered, "allowed"),
         };
         self.findings.push(
-            Diagnostic::new(Code::UnknownValue, &path.path(), Some(node.span), message)
+            Diagnostic::new(Code::UnknownValue, &at, Some(node.span), message)
                 .with_help(help),
         );
     }
