@@ -11,8 +11,8 @@ use zave::scaffold::{
 use zave::{Diagnostic, ValidateOptions};
 
 use crate::EXIT_USAGE;
-use crate::init::{PinArgs, READ_LIMIT};
 use crate::args::{Format, FormatArg, ProfileArg};
+use crate::init::{PinArgs, READ_LIMIT};
 use crate::report;
 use zave_tree::Folder as Tree;
 
@@ -94,7 +94,10 @@ pub fn run(args: &CheckRepoArgs) -> ExitCode {
                 path: CONTRACT_PATH.to_owned(),
                 code: RepoCode::Missing,
                 message: "missing: the repository has no contract".to_owned(),
-                help: format!("run `zave init {} --dir .` to write one", name_for(&args.dir)),
+                help: format!(
+                    "run `zave init {} --dir .` to write one",
+                    name_for(&args.dir)
+                ),
             });
             findings.extend(scaffold::check_present(&read));
         }

@@ -11,10 +11,10 @@ use zave::Profile;
 use zave::tree::{Change, Recorded};
 use zave_tree::{Access, TreeError};
 
+use crate::args::Format;
 use crate::args::{InputArgs, ProfileArg, StrictArg, ToProfileArg};
 use crate::profile_arg::ProfileError;
 use crate::render::TreeArgs;
-use crate::args::Format;
 use crate::{EXIT_USAGE, input, tree_run};
 
 /// Arguments of `zave diff`.
@@ -62,13 +62,14 @@ pub fn run(args: &DiffArgs) -> ExitCode {
 }
 
 fn against_tree(args: &DiffArgs, out: &std::path::Path) -> ExitCode {
-    let (profile, given) = match args
-        .inputs
-        .load(&args.profile, args.contracts.len(), args.strict.strict)
-    {
-        Ok(loaded) => loaded,
-        Err(status) => return status,
-    };
+    let (profile, given) =
+        match args
+            .inputs
+            .load(&args.profile, args.contracts.len(), args.strict.strict)
+        {
+            Ok(loaded) => loaded,
+            Err(status) => return status,
+        };
     let mut job = args.tree.job(
         out,
         &args.contracts,

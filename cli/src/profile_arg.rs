@@ -63,7 +63,7 @@ impl ProfileArg {
                 .as_deref()
                 .unwrap_or(zave::profile::DEFAULT_PROFILE),
         )
-            .cloned()
-            .map_err(|unknown| ProfileError::Usage(unknown.to_string()))
+        .cloned()
+        .map_err(|unknown| ProfileError::Usage(unknown.to_string()))
     }
 }

@@ -3,9 +3,9 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::Args;
 use crate::args::ProfileArg;
 use crate::{EXIT_USAGE, input};
+use clap::Args;
 use zave_tree::Folder as Tree;
 
 /// Arguments of `zave provision-script`.

@@ -88,12 +88,14 @@ impl TreeArgs {
 
 /// Runs `zave render`.
 pub fn run(args: &RenderArgs) -> ExitCode {
-    let (profile, given) = match args
-        .inputs
-        .load(&args.profile, args.contracts.len(), args.strict.strict) {
-        Ok(loaded) => loaded,
-        Err(status) => return status,
-    };
+    let (profile, given) =
+        match args
+            .inputs
+            .load(&args.profile, args.contracts.len(), args.strict.strict)
+        {
+            Ok(loaded) => loaded,
+            Err(status) => return status,
+        };
     let Some(out) = &args.tree.out else {
         let progress = progress_bar(args.contracts.len() * 2);
         let status = match check_all(args, &profile, &given, &progress) {
@@ -108,9 +110,14 @@ pub fn run(args: &RenderArgs) -> ExitCode {
     } else {
         Access::Write
     };
-    let job = args
-        .tree
-        .job(out, &args.contracts, &profile, &given, access, args.format.format);
+    let job = args.tree.job(
+        out,
+        &args.contracts,
+        &profile,
+        &given,
+        access,
+        args.format.format,
+    );
     let progress = progress_bar(args.contracts.len());
     progress.set_message(if args.check { "comparing" } else { "rendering" });
     let outcome = tree_run::run(&job, &progress);

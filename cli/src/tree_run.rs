@@ -11,8 +11,8 @@ use indicatif::ProgressBar;
 use zave::{Profile, ValidateOptions};
 use zave_tree::{Access, Given, Outcome, Run, SyncError, Tree};
 
-use crate::render::{CHUNK, map_chunk};
 use crate::args::Format;
+use crate::render::{CHUNK, map_chunk};
 use crate::report::FileResult;
 use crate::run_report::RunReport;
 use crate::{EXIT_USAGE, input};

@@ -103,9 +103,7 @@ impl LeftOut {
                 *parent = Json::Object(Map::new());
             }
             if let Some(parent) = parent.as_object_mut() {
-                parent
-                    .entry(second)
-                    .or_insert_with(|| Json::from(stand_in));
+                parent.entry(second).or_insert_with(|| Json::from(stand_in));
             }
         }
     }

@@ -121,6 +121,9 @@ fn run_stages(document: &Node, options: ValidateOptions) -> Validation {
     finish(&mut findings, options);
     let member = SetMember::valid_part(&checked, &left_out);
     if findings.iter().any(Diagnostic::is_error) {
+        // A refused contract renders nothing, so no default is applied: a mutation is only
+        // worth reporting when it is itself an error to fix (strict).
+        findings.retain(|finding| finding.is_error() || finding.code.stage() != "mutation");
         return Validation {
             outcome: Err(Diagnostics(findings)),
             member,

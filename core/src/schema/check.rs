@@ -223,8 +223,7 @@ impl<'a> Checker<'a> {
             _ => did_you_mean(text, &offered, "allowed"),
         };
         self.findings.push(
-            Diagnostic::new(Code::UnknownValue, &at, Some(node.span), message)
-                .with_help(help),
+            Diagnostic::new(Code::UnknownValue, &at, Some(node.span), message).with_help(help),
         );
     }
 
