@@ -146,9 +146,7 @@ impl<'a> Checker<'a> {
                         describe(&node.value)
                     ),
                 );
-                if let Some(help) = description(schema) {
-                    finding = finding.with_help(help);
-                }
+                finding = finding.with_help(type_help(schema, expected, &node.value));
                 self.findings.push(finding);
                 return;
             }
@@ -181,20 +179,26 @@ impl<'a> Checker<'a> {
         node: &Node,
         path: &Trail<'_>,
     ) {
+        let at = path.path();
+        let offered: Vec<&str> = allowed
+            .iter()
+            .copied()
+            .filter(|value| !self.hints.is_reserved(&at, value))
+            .collect();
         let Value::String(text) = &node.value else {
             let example = schema
                 .get("default")
                 .and_then(Json::as_str)
-                .or(allowed.first().copied())
+                .or(offered.first().copied())
                 .unwrap_or_default();
             self.findings.push(
                 Diagnostic::new(
                     Code::WrongType,
-                    &path.path(),
+                    &at,
                     Some(node.span),
                     format!(
                         "expected one of {}, found {}",
-                        list(allowed),
+                        list(&offered),
                         describe(&node.value)
                     ),
                 )
@@ -205,12 +209,6 @@ impl<'a> Checker<'a> {
         if allowed.contains(&text.as_str()) {
             return;
         }
-        let at = path.path();
-        let offered: Vec<&str> = allowed
-            .iter()
-            .copied()
-            .filter(|value| !self.hints.is_reserved(&at, value))
-            .collect();
         let message = match offered.as_slice() {
             [only] => format!(
                 "value {} is not supported; expected \"{only}\"",
@@ -487,6 +485,44 @@ fn type_nouns(expected: &Json) -> String {
             .collect::<Vec<_>>()
             .join(" or "),
         _ => "a value".to_owned(),
+    }
+}
+
+/// A fix for a value of the wrong type: a `key value` line that lacks its colon, else what to
+/// write, with the example the schema's description gives.
+fn type_help(schema: &Map<String, Json>, expected: &Json, found: &Value) -> String {
+    if let (Some("object"), Value::String(text)) = (expected.as_str(), found) {
+        if let Some((key, value)) = text.split_once(' ').filter(|_| !text.contains(':')) {
+            return format!(
+                "is a `:` missing? write `{key}: {}` to make it a mapping",
+                value.trim()
+            );
+        }
+    }
+    let what = type_nouns(expected);
+    // An example is code the description introduces as the value's own form: "a mapping such
+    // as `…`", "written `…`", "a list of `…` entries".
+    let example = schema
+        .get("description")
+        .and_then(Json::as_str)
+        .and_then(|text| {
+            let parts: Vec<&str> = text.split('`').collect();
+            parts.windows(2).step_by(2).find_map(|pair| {
+                let introduced = [
+                    "a mapping such as ",
+                    "written ",
+                    "a list of ",
+                    "one key: ",
+                    "contract: ",
+                ]
+                .iter()
+                .any(|lead| pair[0].ends_with(lead));
+                (introduced && !pair[1].is_empty()).then_some(pair[1])
+            })
+        });
+    match example {
+        Some(example) => format!("write {what} here, such as `{example}`"),
+        None => format!("write {what} here"),
     }
 }
 
