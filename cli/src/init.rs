@@ -159,7 +159,12 @@ fn new_contract(
                 );
             }
             eprintln!("zave: nothing written");
-            Err(ExitCode::from(EXIT_USAGE))
+            // A bad argument is a usage error; a combination the contract refuses is not.
+            Err(if arguments.is_empty() {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::from(EXIT_USAGE)
+            })
         }
     }
 }

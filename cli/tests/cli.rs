@@ -130,20 +130,18 @@ fn github_format_is_one_escaped_annotation_per_finding() {
     assert_eq!(output.status.code(), Some(1));
     let text = stdout(&output);
     let lines: Vec<&str> = text.lines().collect();
-    // Every stage's findings at once: Z114, W002 (the tier zave would default), Z201, Z203, Z112.
-    assert_eq!(lines.len(), 5, "{text}");
+    // Every stage's findings at once: Z114, Z201, Z203, Z112.
+    assert_eq!(lines.len(), 4, "{text}");
     assert!(
-        lines
-            .iter()
-            .all(|l| l.starts_with("::error file=") || l.starts_with("::warning file=")),
+        lines.iter().all(|l| l.starts_with("::error file=")),
         "{text}"
     );
     assert!(
-        lines[2].contains(",line=8,col=13,endLine=8,endColumn=19,title=Z201::spec.delivery: value"),
+        lines[1].contains(",line=8,col=13,endLine=8,endColumn=19,title=Z201::spec.delivery: value"),
         "{text}"
     );
     assert!(
-        lines[2].contains("%0Ahelp: zave.io/v1 implements: rolling"),
+        lines[1].contains("%0Ahelp: zave.io/v1 implements: rolling"),
         "{text}"
     );
 }

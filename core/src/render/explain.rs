@@ -373,7 +373,7 @@ fn explain_deployment(
     if ctx.version.is_some() {
         part(
             "metadata.labels[app.kubernetes.io/version]",
-            vec![Origin::Input("--version".to_owned())],
+            vec![Origin::Input("--version-label".to_owned())],
         );
     }
 }
