@@ -82,3 +82,173 @@ pub struct InputArgs {
     #[arg(long, value_name = "NAME")]
     pub bundle: Option<String>,
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use clap::{Arg, Command, CommandFactory};
+
+    /// Each idea the vocabulary spells once: its flags, and the words that would make another
+    /// flag a second spelling of it (`--json` for `--format json`, `--version` for the label).
+    const IDEAS: &[(&[&str], &[&str])] = &[
+        (
+            &["profile", "profile-file"],
+            &["profile", "env", "environment"],
+        ),
+        (
+            &["to-profile", "to-profile-file"],
+            &["profile", "to", "target", "against"],
+        ),
+        (
+            &["format"],
+            &["format", "json", "github", "human", "output"],
+        ),
+        (&["strict"], &["strict", "pedantic", "warnings"]),
+        (&["image"], &["image", "images", "img", "ref"]),
+        (&["version-label"], &["version", "label", "sha"]),
+        (&["bundle"], &["bundle"]),
+    ];
+
+    /// Every `(command path, argument)` of `command` and its subcommands.
+    fn arguments(command: &Command, path: &str) -> Vec<(String, Arg)> {
+        let mut found: Vec<(String, Arg)> = command
+            .get_arguments()
+            .map(|arg| (path.to_owned(), arg.clone()))
+            .collect();
+        for sub in command.get_subcommands() {
+            found.extend(arguments(sub, &format!("{path} {}", sub.get_name())));
+        }
+        found
+    }
+
+    /// The ways `command` breaks the vocabulary: a flag that spells a shared idea another way,
+    /// or a shared flag defined twice with different help or value names.
+    fn violations(command: &Command) -> Vec<String> {
+        let mut problems = Vec::new();
+        let mut definitions: BTreeMap<String, (String, String, String)> = BTreeMap::new();
+        for (path, arg) in arguments(command, command.get_name()) {
+            let Some(long) = arg.get_long() else {
+                continue;
+            };
+            if long == "help" || (long == "version" && path == command.get_name()) {
+                continue;
+            }
+            let words: Vec<&str> = long.split('-').collect();
+            let about: Vec<&(&[&str], &[&str])> = IDEAS
+                .iter()
+                .filter(|(_, spellings)| words.iter().any(|w| spellings.contains(w)))
+                .collect();
+            let shared = IDEAS.iter().any(|(flags, _)| flags.contains(&long));
+            if !about.is_empty() && !shared {
+                let flags: Vec<&str> = about
+                    .iter()
+                    .flat_map(|(flags, _)| flags.iter())
+                    .copied()
+                    .collect();
+                problems.push(format!(
+                    "{path}: --{long} is a second spelling of --{}",
+                    flags.join(" / --")
+                ));
+            }
+            if shared {
+                let help = arg.get_help().map(ToString::to_string).unwrap_or_default();
+                let values = format!("{:?}", arg.get_value_names());
+                let definition = (help, values, path.clone());
+                match definitions.get(long) {
+                    Some(first) if (&first.0, &first.1) != (&definition.0, &definition.1) => {
+                        problems.push(format!(
+                            "{path}: --{long} is defined again, unlike in {}",
+                            first.2
+                        ));
+                    }
+                    Some(_) => {}
+                    None => {
+                        definitions.insert(long.to_owned(), definition);
+                    }
+                }
+            }
+        }
+        problems
+    }
+
+    #[test]
+    fn every_command_speaks_the_one_vocabulary() {
+        let problems = violations(&crate::Cli::command());
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+    }
+
+    #[test]
+    fn the_shared_flags_are_where_the_issue_says() {
+        let cli = crate::Cli::command();
+        let longs = |name: &str| -> Vec<String> {
+            cli.find_subcommand(name)
+                .map(|sub| {
+                    sub.get_arguments()
+                        .filter_map(|a| a.get_long().map(str::to_owned))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        for command in [
+            "validate",
+            "render",
+            "diff",
+            "explain",
+            "check-repo",
+            "provision-script",
+            "init",
+        ] {
+            let flags = longs(command);
+            assert!(
+                flags.iter().any(|f| f == "profile") && flags.iter().any(|f| f == "profile-file"),
+                "{command} takes --profile and --profile-file: {flags:?}"
+            );
+        }
+        for command in ["validate", "render", "explain", "check-repo"] {
+            assert!(
+                longs(command).iter().any(|f| f == "format"),
+                "{command} takes --format"
+            );
+        }
+        for command in ["render", "diff", "explain"] {
+            let flags = longs(command);
+            for flag in ["image", "version-label", "bundle", "strict"] {
+                assert!(flags.iter().any(|f| f == flag), "{command} takes --{flag}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_second_spelling_or_a_redefinition_is_caught() {
+        let command = Command::new("zave")
+            .subcommand(Command::new("a").arg(Arg::new("json").long("json").num_args(0)))
+            .subcommand(
+                Command::new("b").arg(
+                    Arg::new("strict")
+                        .long("strict")
+                        .help("one meaning")
+                        .num_args(0),
+                ),
+            )
+            .subcommand(
+                Command::new("c")
+                    .arg(
+                        Arg::new("strict")
+                            .long("strict")
+                            .help("another")
+                            .num_args(0),
+                    )
+                    .arg(Arg::new("version").long("version").num_args(1)),
+            );
+        let problems = violations(&command);
+        assert_eq!(
+            problems,
+            [
+                "zave a: --json is a second spelling of --format",
+                "zave c: --strict is defined again, unlike in zave b",
+                "zave c: --version is a second spelling of --version-label",
+            ]
+        );
+    }
+}

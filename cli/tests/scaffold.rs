@@ -240,11 +240,18 @@ fn flags_may_not_contradict_the_contract_on_disk() {
 fn an_invalid_name_or_combination_writes_nothing() {
     let root = tempfile::tempdir().expect("temporary folder");
     let output = zave(&["init", "Payments_API"], root.path());
-    assert_eq!(output.status.code(), Some(2), "a bad argument is a usage error");
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "a bad argument is a usage error"
+    );
     let stderr = text(&output.stderr);
     // Said of the argument, never of a zave.yaml that was not written.
     assert!(stderr.starts_with("zave: NAME: error[Z114]: "), "{stderr}");
-    assert!(stderr.contains("did you mean \"payments-api\"?"), "{stderr}");
+    assert!(
+        stderr.contains("did you mean \"payments-api\"?"),
+        "{stderr}"
+    );
     assert!(!stderr.contains("zave.yaml:"), "{stderr}");
     let output = zave(
         &[
@@ -388,7 +395,10 @@ fn a_repository_without_a_contract_does_not_conform() {
         "the hint names the folder's name made valid, never a literal NAME: {report}"
     );
     // The files at fixed places are reported missing too, not hidden until a contract exists.
-    assert!(report.contains("docker-compose.yml: error[R001]: missing"), "{report}");
+    assert!(
+        report.contains("docker-compose.yml: error[R001]: missing"),
+        "{report}"
+    );
 }
 
 #[test]
