@@ -131,7 +131,11 @@ mod tests {
             let Some(long) = arg.get_long() else {
                 continue;
             };
-            if long == "help" || (long == "version" && path == command.get_name()) {
+            // clap's own --help and --version (zave's version, on every command).
+            if matches!(
+                arg.get_action(),
+                clap::ArgAction::Help | clap::ArgAction::Version
+            ) {
                 continue;
             }
             let words: Vec<&str> = long.split('-').collect();
