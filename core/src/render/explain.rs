@@ -18,7 +18,7 @@ pub enum Origin {
     Profile(String),
     /// A default or injection zave applied, with its code.
     Mutation(String),
-    /// An input from CI (`--image`, `--version`, `--bundle`).
+    /// An input from CI (`--image`, `--version-label`, `--bundle`).
     Input(String),
     /// A platform convention zave always applies.
     Convention(String),
