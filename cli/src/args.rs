@@ -20,8 +20,8 @@ pub enum Format {
 /// `--profile NAME | --profile-file FILE`: the environment.
 #[derive(Debug, Clone, Default, Args)]
 pub struct ProfileArg {
-    /// A built-in profile: kind, linode or aws (kind when neither this nor --profile-file is
-    /// given, except for `validate`, which then skips the environment stage).
+    /// A built-in profile: kind, linode or aws (default kind; without a profile, validate
+    /// skips the environment stage).
     #[arg(long, value_name = "NAME", conflicts_with = "profile_file")]
     pub profile: Option<String>,
     /// A profile file (`kind: Profile`) instead of a built-in profile.
