@@ -190,3 +190,25 @@ fn render_counts_in_the_right_number() {
     assert!(stderr.contains("rendered 1 tenant into"), "{stderr}");
     assert!(stderr.contains("; 1 tenant in the tree"), "{stderr}");
 }
+
+#[test]
+fn init_needs_no_name_where_zave_yaml_says_it() {
+    let root = tempfile::tempdir().expect("temporary folder");
+    let empty = zave_in(&["init"], root.path());
+    assert_eq!(empty.status.code(), Some(2));
+    assert!(
+        text(&empty.stderr).contains("name the workload"),
+        "{}",
+        text(&empty.stderr)
+    );
+    let first = zave_in(&["init", "shop", "--dir", "."], root.path());
+    assert_eq!(first.status.code(), Some(0), "{}", text(&first.stderr));
+    // What check-repo's hints say to run.
+    let again = zave_in(&["init", "--dir", "."], root.path());
+    assert_eq!(again.status.code(), Some(0), "{}", text(&again.stderr));
+    assert!(
+        !text(&again.stdout).contains("created"),
+        "{}",
+        text(&again.stdout)
+    );
+}
