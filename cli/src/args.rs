@@ -75,7 +75,7 @@ pub struct InputArgs {
     #[arg(long = "image", value_name = "[NAME=]REF")]
     pub images: Vec<String>,
     /// The version label, `sha-` and seven hex digits: `VALUE`, or `NAME=VALUE` per tenant
-    /// (repeatable). `--version` is zave's own version.
+    /// (repeatable). `zave --version` prints zave's own version.
     #[arg(long = "version-label", value_name = "[NAME=]sha-xxxxxxx")]
     pub version_labels: Vec<String>,
     /// The platform bundle recorded on every object.

@@ -24,7 +24,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 /// The workload compiler: validate zave.yaml contracts and render them to GitOps trees.
 #[derive(Debug, Parser)]
-#[command(name = "zave", version, about, propagate_version = true)]
+#[command(name = "zave", version, about)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -97,10 +97,25 @@ fn diff_without_another_side_names_every_way_to_give_one() {
 }
 
 #[test]
-fn the_version_flag_is_zaves_everywhere_and_the_label_has_its_own_name() {
-    let output = zave(&["render", "--version"]);
-    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
-    assert!(text(&output.stdout).contains(env!("CARGO_PKG_VERSION")));
+fn the_version_flag_is_zaves_and_the_label_has_its_own_name() {
+    let program = zave(&["--version"]);
+    assert_eq!(program.status.code(), Some(0));
+    assert!(text(&program.stdout).contains(env!("CARGO_PKG_VERSION")));
+    // Never a silent success: a CI script still writing `--version VALUE` is told the label's
+    // name, and nothing is rendered or checked.
+    let old = zave(&[
+        "render",
+        &fixture("platform/mia.yaml"),
+        "--version",
+        "sha-1234567",
+    ]);
+    assert_eq!(old.status.code(), Some(2));
+    assert!(old.stdout.is_empty());
+    assert!(
+        text(&old.stderr).contains("--version-label"),
+        "{}",
+        text(&old.stderr)
+    );
     let labelled = zave(&[
         "render",
         &fixture("platform/mia.yaml"),

@@ -114,7 +114,18 @@ fn run_stages(document: &Node, options: ValidateOptions) -> Validation {
     let mut checked = CheckedContract::new(contract, document, default_tier);
     later.append(&mut checked.findings);
     if let Some(profile) = options.profile {
-        later.extend(profile::apply_policy(&mut checked, document, profile));
+        // A value stage 2 refused is already wrong: the profile's word on it adds nothing.
+        let refused: Vec<String> = later
+            .iter()
+            .filter(|finding| finding.is_error())
+            .map(|finding| finding.path.clone())
+            .collect();
+        let policy = profile::apply_policy(&mut checked, document, profile);
+        later.extend(
+            policy
+                .into_iter()
+                .filter(|finding| !refused.contains(&finding.path)),
+        );
     }
     later.retain(|finding| !left_out.covers(finding));
     findings.extend(later);
