@@ -122,7 +122,43 @@ fn unit(path: &str) -> &str {
 
 #[cfg(test)]
 mod tests {
-    use super::unit;
+    use super::{LeftOut, unit};
+    use crate::diagnostic::{Code, Diagnostic};
+    use crate::document::Path;
+
+    fn finding(code: Code, path: &str) -> Diagnostic {
+        let mut finding = Diagnostic::new(code, &Path::root(), None, "");
+        finding.path = path.to_owned();
+        finding
+    }
+
+    #[test]
+    fn what_is_said_of_a_stand_in_is_dropped_and_nothing_else() {
+        let left_out = LeftOut::of(&[
+            finding(Code::UnknownValue, "spec.persistence.engine"),
+            finding(Code::InvalidFormat, "metadata.name"),
+            finding(Code::UnknownKey, "spec.colour"),
+        ]);
+        assert!(left_out.covers(&finding(Code::EngineNotAllowed, "spec.persistence.engine")));
+        assert!(left_out.covers(&finding(
+            Code::SelfDependency,
+            "spec.dependencies[0].workload"
+        )));
+        assert!(!left_out.covers(&finding(Code::Reserved, "spec.persistenceMode")));
+        assert!(!left_out.covers(&finding(Code::Reserved, "spec.delivery")));
+        // An unknown key is removed, not stood in for: nothing is said about it later.
+        assert!(!left_out.contains("spec.colour"));
+    }
+
+    #[test]
+    fn required_units_get_their_stand_ins() {
+        let left_out = LeftOut::of(&[finding(Code::UnknownValue, "spec.exposure")]);
+        let mut json = serde_json::json!({"spec": {"runtime": "static", "exposure": "publik"}});
+        left_out.apply(&mut json);
+        assert_eq!(json["spec"]["exposure"], "none");
+        assert_eq!(json["spec"]["runtime"], "static", "a valid unit is kept");
+        assert_eq!(json["apiVersion"], "zave.io/v1");
+    }
 
     #[test]
     fn a_unit_is_the_first_two_keys_of_a_path() {
