@@ -160,7 +160,7 @@ pub fn check_version(version: &str) -> Result<(), Diagnostic> {
             quote(version)
         ),
     )
-    .with_help("pass the short commit: --version sha-$(git rev-parse --short=7 HEAD)"))
+    .with_help("pass the short commit: --version-label sha-$(git rev-parse --short=7 HEAD)"))
 }
 
 #[cfg(test)]
