@@ -32,11 +32,7 @@ fn readme_commands() -> BTreeMap<String, BTreeSet<String>> {
         let mut current: Option<String> = None;
         for line in block.lines() {
             if let Some(rest) = line.strip_prefix("zave ") {
-                let name = rest
-                    .split_whitespace()
-                    .next()
-                    .unwrap_or_default()
-                    .to_owned();
+                let name = command_path(rest);
                 current = Some(name.clone());
                 commands.entry(name).or_default().extend(flags(rest));
             } else if line.starts_with(' ') {
@@ -54,9 +50,40 @@ fn readme_commands() -> BTreeMap<String, BTreeSet<String>> {
     commands
 }
 
+/// The subcommand a README line runs: its leading words while each names a subcommand of the
+/// words before it (`schema diff`, `contract migrate`, `profile list`).
+fn command_path(rest: &str) -> String {
+    let mut path: Vec<&str> = Vec::new();
+    for word in rest.split_whitespace() {
+        if !path.is_empty() && !subcommands(&path).contains(word) {
+            break;
+        }
+        path.push(word);
+    }
+    path.join(" ")
+}
+
+/// The subcommands `zave PATH --help` lists under "Commands:", but clap's own `help`.
+fn subcommands(path: &[&str]) -> BTreeSet<String> {
+    let mut args = path.to_vec();
+    args.push("--help");
+    let help = text(&zave(&args).stdout);
+    help.split("Commands:\n")
+        .nth(1)
+        .unwrap_or_default()
+        .lines()
+        .take_while(|line| line.starts_with("  "))
+        .filter_map(|line| line.split_whitespace().next())
+        .filter(|name| *name != "help")
+        .map(str::to_owned)
+        .collect()
+}
+
 /// The flags `zave NAME --help` lists, but clap's own.
 fn help_flags(name: &str) -> BTreeSet<String> {
-    let output = zave(&[name, "--help"]);
+    let mut args: Vec<&str> = name.split(' ').collect();
+    args.push("--help");
+    let output = zave(&args);
     assert_eq!(
         output.status.code(),
         Some(0),

@@ -12,7 +12,7 @@ fn current_schema() -> Json {
 /// The contract schema with a new optional persistence field.
 fn additive_schema() -> Json {
     let mut schema = current_schema();
-    schema["$defs"]["Persistence"]["properties"]["migrations"] = json!({"type": "object"});
+    schema["$defs"]["Persistence"]["properties"]["notes"] = json!({"type": "object"});
     schema
 }
 
@@ -65,7 +65,7 @@ fn json_output_gives_each_change_as_data() {
     assert_eq!(
         changes,
         [
-            ("spec.persistence.migrations", "additive", "field-added"),
+            ("spec.persistence.notes", "additive", "field-added"),
             ("spec.resources.tier", "breaking", "values-removed"),
         ]
     );
@@ -79,7 +79,7 @@ fn an_additive_difference_passes_and_the_same_schema_has_none() {
     assert_eq!(output.status.code(), Some(0));
     assert_eq!(
         text(&output.stdout),
-        "additive  spec.persistence.migrations  new optional field\n1 change: 0 breaking, 1 additive\n"
+        "additive  spec.persistence.notes  new optional field\n1 change: 0 breaking, 1 additive\n"
     );
     let same = zave(&["schema", "diff", &old, &old]);
     assert_eq!(same.status.code(), Some(0));

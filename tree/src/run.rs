@@ -157,7 +157,12 @@ impl SlotId {
 /// The tree paths of every slot, in [`SlotId`] order.
 fn slot_paths(prefix: &str) -> Vec<String> {
     let [platform, workload] = tenant_folders(prefix);
-    let mut paths = vec![platform, workload, flux_dir(prefix), pooler::pooler_dir(prefix)];
+    let mut paths = vec![
+        platform,
+        workload,
+        flux_dir(prefix),
+        pooler::pooler_dir(prefix),
+    ];
     for half in Half::ALL {
         paths.extend(Shard::all().map(|shard| half.shard_dir(prefix, shard)));
     }
