@@ -105,10 +105,12 @@ fn position(marker: Marker) -> Position {
     }
 }
 
-fn span(source: SourceSpan) -> Span {
+/// A parser span, with a marker the parser places past the end of the input (after the line
+/// break it implies at the end of a last line that has none) pulled back to `end`.
+fn span_within(source: SourceSpan, end: Position) -> Span {
     Span {
-        start: position(source.start),
-        end: position(source.end),
+        start: position(source.start).min(end),
+        end: position(source.end).min(end),
     }
 }
 
@@ -140,9 +142,10 @@ struct Loader {
 impl Loader {
     fn run(mut self, text: &str) -> Result<Node, Diagnostic> {
         let mut parser = Parser::new_from_str(text);
+        let end = position_of_byte(text.as_bytes(), text.len());
         while let Some(event) = parser.next_event() {
             let (event, source_span) = event.map_err(|error| syntax_error(&error, text))?;
-            let at = span(source_span);
+            let at = span_within(source_span, end);
             match event {
                 Event::StreamStart | Event::Nothing | Event::DocumentEnd => {}
                 Event::StreamEnd => break,
