@@ -30,7 +30,10 @@ fn a_last_line_without_a_line_break_ends_every_node_on_that_line() {
         column: 23,
     };
     for (start, stop) in all_spans(&document) {
-        assert!(start <= stop && stop <= end, "{start:?}..{stop:?} is past {end:?}");
+        assert!(
+            start <= stop && stop <= end,
+            "{start:?}..{stop:?} is past {end:?}"
+        );
     }
     assert_eq!(document.span.end, end);
 }
