@@ -71,3 +71,14 @@ fn a_missing_final_line_break_is_marked() {
         "--- old\n+++ new\n@@ -1,2 +1,2 @@\n a\n-b\n\\ No newline at end of file\n+c\n\\ No newline at end of file\n"
     );
 }
+
+/// yaml_loader, validate: YAML takes a lone carriage return for a line break, so positions
+/// after one named lines that an editor (and zave's own snippet) numbers otherwise. Refused
+/// as an encoding problem, at the carriage return; CRLF line endings stay accepted.
+#[test]
+fn a_lone_carriage_return_is_refused_where_it_stands() {
+    let refusal = load(b"apiVersion: zave.io/v1\nkind: Wor\rkload\n").expect_err("lone CR");
+    assert_eq!(refusal.code, zave::Code::Encoding);
+    assert_eq!((refusal.line, refusal.column), (Some(2), Some(10)));
+    assert!(load(b"apiVersion: zave.io/v1\r\nkind: Workload\r\n").is_ok());
+}
