@@ -72,7 +72,7 @@ pub fn assert_sound(rendered: &Rendered) {
     assert_kustomizations_list_their_folders(&rendered.files);
     let stream = zave::to_stream(&rendered.files);
     let documents = serde_yaml::Deserializer::from_str(&stream)
-        .map(|document| serde::Deserialize::deserialize(document))
+        .map(serde::Deserialize::deserialize)
         .collect::<Result<Vec<Value>, _>>();
     match documents {
         Ok(documents) => assert_eq!(documents.len(), objects.len(), "the stream splits wrongly"),
