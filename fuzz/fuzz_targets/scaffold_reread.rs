@@ -57,10 +57,9 @@ fn assert_same_scaffold(
     };
     for file in &files {
         zave_fuzz::rendered::assert_clean_path(&file.path);
-        if file.path.ends_with(".yml") || file.path.ends_with(".yaml") {
-            if let Err(error) = serde_yaml::from_str::<serde_yaml::Value>(&file.content) {
-                panic!("{} is not YAML: {error}\n{}", file.path, file.content);
-            }
+        let is_yaml = file.path.ends_with(".yml") || file.path.ends_with(".yaml");
+        if is_yaml && let Err(error) = serde_yaml::from_str::<serde_yaml::Value>(&file.content) {
+            panic!("{} is not YAML: {error}\n{}", file.path, file.content);
         }
         assert_eq!(
             scaffold::decide(file, Some(file.content.as_bytes()), false),
