@@ -2,13 +2,14 @@
 # What the fuzz scripts share: cargo-fuzz, pinned, and how to call it. Source from the
 # repository root.
 #
-# cargo-fuzz is installed from crates.io into target/fuzz-tools/ on first use (later runs find
-# it there). libFuzzer itself comes with the libfuzzer-sys crate and is built from source by
+# cargo-fuzz is installed from crates.io on first use into a folder of cargo's home named by
+# its version, so later runs and other clones on the machine find it, and no other install of
+# it is replaced. libFuzzer itself comes with the libfuzzer-sys crate and is built from source by
 # cargo, with a C++ compiler. The stable toolchain takes the sanitizer flags cargo-fuzz passes
 # when RUSTC_BOOTSTRAP=1 says so.
 
 FUZZ_CARGO_FUZZ_VERSION=0.13.2
-FUZZ_TOOLS=target/fuzz-tools
+FUZZ_TOOLS=${CARGO_HOME:-$HOME/.cargo}/tools/cargo-fuzz-$FUZZ_CARGO_FUZZ_VERSION
 FUZZ_TARGETS=(yaml_loader validate render profile emitter_round_trip unified_diff scaffold_reread)
 
 fuzz_install() {
