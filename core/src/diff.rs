@@ -1,6 +1,7 @@
 //! Unified diffs between two renders: what changes when a contract moves between environments.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
 
 use serde::Serialize;
 use similar::TextDiff;
@@ -32,15 +33,30 @@ pub struct FileDiff {
 }
 
 /// The unified diff from `old` to `new` with three lines of context; empty when they are equal.
+/// Lines end at `\n` only, as patch readers count them (similar's own splitting also ends one
+/// at a lone `\r`, and its hunk counts would then disagree with the text).
 pub fn unified(old: &str, new: &str, old_label: &str, new_label: &str) -> String {
     if old == new {
         return String::new();
     }
-    TextDiff::from_lines(old, new)
-        .unified_diff()
-        .context_radius(3)
-        .header(old_label, new_label)
-        .to_string()
+    let (old_lines, new_lines) = (lines(old), lines(new));
+    let diff = TextDiff::from_slices(&old_lines, &new_lines);
+    let mut out = format!("--- {old_label}\n+++ {new_label}\n");
+    for hunk in diff.unified_diff().context_radius(3).iter_hunks() {
+        let _ = writeln!(out, "{}", hunk.header());
+        for change in hunk.iter_changes() {
+            let _ = write!(out, "{}{}", change.tag(), change.value());
+            if !change.value().ends_with('\n') {
+                out.push_str("\n\\ No newline at end of file\n");
+            }
+        }
+    }
+    out
+}
+
+/// The lines of `text`, each with its `\n` (the last one may have none).
+fn lines(text: &str) -> Vec<&str> {
+    text.split_inclusive('\n').collect()
 }
 
 /// The files of one contract rendered under two profiles, compared path by path below each

@@ -20,9 +20,10 @@ pub const MAX_ALIAS_EXPANSION: usize = 10_000;
 /// Reads `bytes` as exactly one YAML document, or says precisely why it cannot.
 ///
 /// Refuses, each with a positioned diagnostic: input over [`MAX_INPUT_BYTES`], invalid UTF-8,
-/// control characters, malformed YAML, zero or several documents, duplicate keys, non-string
-/// keys, custom tags, nesting beyond [`MAX_DEPTH`], and aliases beyond [`MAX_ALIASES`] uses or
-/// [`MAX_ALIAS_EXPANSION`] nodes (so an alias bomb is refused at once, in bounded memory).
+/// control characters, a carriage return that does not end a CRLF line, malformed YAML, zero
+/// or several documents, duplicate keys, non-string keys, custom tags, nesting beyond
+/// [`MAX_DEPTH`], and aliases beyond [`MAX_ALIASES`] uses or [`MAX_ALIAS_EXPANSION`] nodes (so
+/// an alias bomb is refused at once, in bounded memory).
 pub fn load(bytes: &[u8]) -> Result<Node, Diagnostic> {
     if bytes.len() > MAX_INPUT_BYTES {
         return Err(Diagnostic::new(
@@ -60,7 +61,24 @@ pub fn load(bytes: &[u8]) -> Result<Node, Diagnostic> {
             "remove it: YAML text may hold only printable characters, tabs and line breaks",
         ));
     }
+    if let Some(offset) = lone_carriage_return(text) {
+        return Err(Diagnostic::new(
+            Code::Encoding,
+            &Path::root(),
+            Some(Span::point(position_of_byte(bytes, offset))),
+            "the input holds a carriage return that is not followed by a line feed",
+        )
+        .with_help("save the file with LF or CRLF line endings"));
+    }
     Loader::default().run(text)
+}
+
+/// The offset of the first `\r` not followed by `\n`. YAML takes one for a line break, editors
+/// disagree, and a position after it would name a line the user cannot find.
+fn lone_carriage_return(text: &str) -> Option<usize> {
+    text.match_indices('\r')
+        .map(|(offset, _)| offset)
+        .find(|&offset| text.as_bytes().get(offset + 1) != Some(&b'\n'))
 }
 
 /// Characters YAML does not allow in a stream (outside its printable set).
@@ -105,10 +123,12 @@ fn position(marker: Marker) -> Position {
     }
 }
 
-fn span(source: SourceSpan) -> Span {
+/// A parser span, with a marker the parser places past the end of the input (after the line
+/// break it implies at the end of a last line that has none) pulled back to `end`.
+fn span_within(source: SourceSpan, end: Position) -> Span {
     Span {
-        start: position(source.start),
-        end: position(source.end),
+        start: position(source.start).min(end),
+        end: position(source.end).min(end),
     }
 }
 
@@ -140,9 +160,10 @@ struct Loader {
 impl Loader {
     fn run(mut self, text: &str) -> Result<Node, Diagnostic> {
         let mut parser = Parser::new_from_str(text);
+        let end = position_of_byte(text.as_bytes(), text.len());
         while let Some(event) = parser.next_event() {
             let (event, source_span) = event.map_err(|error| syntax_error(&error, text))?;
-            let at = span(source_span);
+            let at = span_within(source_span, end);
             match event {
                 Event::StreamStart | Event::Nothing | Event::DocumentEnd => {}
                 Event::StreamEnd => break,
