@@ -110,6 +110,35 @@ impl Example {
     }
 }
 
+/// The catalogue's opening example: one contract with a mistake per stage, every finding of
+/// its one run printed, in order.
+#[test]
+fn one_run_shows_every_stage() {
+    let catalogue =
+        std::fs::read_to_string(repo_root().join("docs/diagnostics.md")).expect("catalogue exists");
+    let intro = catalogue.split("\n## ").next().unwrap_or_default();
+    let section = intro
+        .split("### Every stage in one run")
+        .nth(1)
+        .expect("the catalogue shows every stage in one run");
+    let example_line = section
+        .lines()
+        .find(|line| line.contains("Example: "))
+        .map(|line| &line[line.find("Example: ").unwrap_or_default()..])
+        .unwrap_or_default();
+    let example = section
+        .split("```text\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\n```").next())
+        .unwrap_or_default();
+    let (findings, bytes) = Example::parse(example_line).findings();
+    let stages: Vec<&str> = findings.iter().map(|d| d.code.stage()).collect();
+    assert_eq!(stages, ["schema", "compatibility", "policy"]);
+    let source = String::from_utf8_lossy(&bytes);
+    let printed = Diagnostics(findings).to_text("zave.yaml", Some(&source), TextStyle::Plain);
+    assert_eq!(printed.trim_end(), example, "the example is stale");
+}
+
 fn sections(catalogue: &str) -> Vec<Section> {
     catalogue
         .split("\n## ")

@@ -51,6 +51,33 @@ fn platform_fixtures() {
     });
 }
 
+/// SPEC §2: a contract with one mistake per stage shows all of them in one run, in order.
+#[test]
+fn one_mistake_per_stage_is_reported_at_once() {
+    let bytes = std::fs::read(zave_conformance::fixture(
+        "contracts/invalid/one-per-stage.yaml",
+    ))
+    .expect("fixture is readable");
+    let linode = zave::Profile::builtin("linode").expect("built-in");
+    let outcome = zave::validate(
+        &bytes,
+        ValidateOptions {
+            strict: false,
+            profile: Some(linode),
+        },
+    );
+    let Err(Diagnostics(findings)) = &outcome else {
+        panic!("the contract must be refused");
+    };
+    let source = String::from_utf8_lossy(&bytes);
+    let text = Diagnostics(findings.clone()).to_text(
+        "one-per-stage.yaml",
+        Some(&source),
+        TextStyle::Plain,
+    );
+    insta::assert_snapshot!(text);
+}
+
 #[test]
 fn strict_mode_turns_mutations_into_errors() {
     let bytes = std::fs::read(zave_conformance::fixture(

@@ -1,5 +1,6 @@
-//! Properties of validation: no input panics, generated valid contracts validate, and the
-//! contract hash depends on the data only.
+//! Properties of validation: no input panics, generated valid contracts validate, a schema
+//! error never hides another field's later findings, and the contract hash depends on the
+//! data only.
 
 use proptest::prelude::*;
 use serde_json::Value as Json;
@@ -243,6 +244,34 @@ proptest! {
         let checked = checked.map_err(|d| TestCaseError::fail(format!("{d:#?}\n{text}")))?;
         prop_assert_eq!(checked.name.as_str(), contract["metadata"]["name"].as_str().unwrap_or_default());
         prop_assert_eq!(serde_json::to_value(&checked.written).ok(), Some(contract));
+    }
+
+    #[test]
+    fn a_schema_error_never_hides_another_fields_later_findings(
+        contract in valid_contract(),
+        broken in 0..4usize,
+        choices in prop::collection::vec(any::<u8>(), 1..64),
+    ) {
+        let mut contract = contract;
+        contract["spec"]["delivery"] = Json::from("canary");
+        let (unit, value) = [
+            ("exposure", Json::from("publik")),
+            ("resources", serde_json::json!({"tier": "huge"})),
+            ("build", serde_json::json!({"mode": 7})),
+            ("name", Json::from("Bad_Name")),
+        ][broken].clone();
+        if unit == "name" {
+            contract["metadata"]["name"] = value;
+        } else {
+            contract["spec"][unit] = value;
+        }
+        let text = Writer::document(&choices, &contract);
+        let Err(Diagnostics(findings)) = zave::validate(text.as_bytes(), ValidateOptions::default()) else {
+            return Err(TestCaseError::fail(format!("refused expected:\n{text}")));
+        };
+        let codes: Vec<(&str, &str)> = findings.iter().map(|d| (d.code.as_str(), d.path.as_str())).collect();
+        prop_assert!(codes.contains(&("Z201", "spec.delivery")), "{:?}\n{}", codes, text);
+        prop_assert!(codes.iter().any(|(code, _)| code.starts_with("Z1")), "{:?}", codes);
     }
 
     #[test]

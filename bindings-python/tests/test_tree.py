@@ -126,9 +126,9 @@ def test_write_tree_writes_the_cli_tree(
         strict=case.get("strict", False),
     )
     args: List[str] = [case["contract"], *profile_args(case), "--out", str(tmp_path / "cli")]
-    for option in ("image", "version", "bundle"):
+    for option, flag in (("image", "--image"), ("version", "--version-label"), ("bundle", "--bundle")):
         if option in case:
-            args += [f"--{option}", case[option]]
+            args += [flag, case[option]]
     if case.get("strict"):
         args.append("--strict")
     run = cli(zave_cli, "render", *args)

@@ -11,9 +11,9 @@ use zave::scaffold::{
 use zave::{Diagnostic, ValidateOptions};
 
 use crate::EXIT_USAGE;
+use crate::args::{Format, FormatArg, ProfileArg};
 use crate::init::{PinArgs, READ_LIMIT};
-use crate::profile_arg::ProfileArg;
-use crate::report::{self, Format};
+use crate::report;
 use zave_tree::Folder as Tree;
 
 /// Arguments of `zave check-repo`.
@@ -26,9 +26,8 @@ pub struct CheckRepoArgs {
     profile: ProfileArg,
     #[command(flatten)]
     pin: PinArgs,
-    /// Output format: one line per finding, JSON, or GitHub annotations.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    format: Format,
+    #[command(flatten)]
+    format: FormatArg,
 }
 
 /// Runs `zave check-repo`: exit 0 when the repository conforms, 1 with findings, 2 on usage
@@ -66,6 +65,7 @@ pub fn run(args: &CheckRepoArgs) -> ExitCode {
     };
     let read = |path: &str| tree.inspect(path, READ_LIMIT).unwrap_or(OnDisk::NotAFile);
     let mut contract_findings: Vec<Diagnostic> = Vec::new();
+    let mut contract_source = String::new();
     let mut expected: Vec<ScaffoldFile> = Vec::new();
     let mut findings: Vec<RepoFinding> = Vec::new();
     match read(CONTRACT_PATH) {
@@ -80,19 +80,27 @@ pub fn run(args: &CheckRepoArgs) -> ExitCode {
                 }),
             },
             Err(diagnostics) => {
+                contract_source = String::from_utf8_lossy(&bytes).into_owned();
                 contract_findings = diagnostics
                     .0
                     .into_iter()
                     .filter(Diagnostic::is_error)
                     .collect();
+                findings.extend(scaffold::check_present(&read));
             }
         },
-        OnDisk::Missing => findings.push(RepoFinding {
-            path: CONTRACT_PATH.to_owned(),
-            code: RepoCode::Missing,
-            message: "missing: the repository has no contract".to_owned(),
-            help: "run `zave init NAME --dir .` to write one".to_owned(),
-        }),
+        OnDisk::Missing => {
+            findings.push(RepoFinding {
+                path: CONTRACT_PATH.to_owned(),
+                code: RepoCode::Missing,
+                message: "missing: the repository has no contract".to_owned(),
+                help: format!(
+                    "run `zave init {} --dir .` to write one",
+                    name_for(&args.dir)
+                ),
+            });
+            findings.extend(scaffold::check_present(&read));
+        }
         OnDisk::NotAFile => findings.push(RepoFinding {
             path: CONTRACT_PATH.to_owned(),
             code: RepoCode::NotAFile,
@@ -115,9 +123,10 @@ pub fn run(args: &CheckRepoArgs) -> ExitCode {
     findings.extend(scaffold::check_repository(&expected, &read, &workflows));
     findings.sort();
     let conforms = findings.is_empty() && contract_findings.is_empty();
-    let output = match args.format {
+    let output = match args.format.format {
         Format::Human => human(
             &contract_findings,
+            &contract_source,
             &findings,
             &shown,
             conforms,
@@ -130,8 +139,19 @@ pub fn run(args: &CheckRepoArgs) -> ExitCode {
     if conforms { status } else { ExitCode::FAILURE }
 }
 
+/// A workload name for a new contract in `dir`: its folder name made valid, else `NAME`.
+fn name_for(dir: &std::path::Path) -> String {
+    std::path::absolute(dir)
+        .ok()
+        .and_then(|dir| dir.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .and_then(|name| zave::contract::suggest_name(&name))
+        .unwrap_or_else(|| "NAME".to_owned())
+}
+
+/// The contract's findings with their source line and caret, then one line per file finding.
 fn human(
     contract: &[Diagnostic],
+    source: &str,
     findings: &[RepoFinding],
     shown: &dyn Fn(&str) -> String,
     conforms: bool,
@@ -145,7 +165,7 @@ fn human(
     }
     let mut text: String = contract
         .iter()
-        .map(|d| report::one_line(&shown(CONTRACT_PATH), d) + "\n")
+        .map(|d| d.to_text(&shown(CONTRACT_PATH), Some(source), zave::TextStyle::Plain) + "\n")
         .collect();
     for finding in findings {
         text.push_str(&format!(

@@ -6,35 +6,36 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::Args;
+use clap::{ArgGroup, Args};
 use zave::Profile;
 use zave::tree::{Change, Recorded};
 use zave_tree::{Access, TreeError};
 
-use crate::inputs_arg::InputArgs;
-use crate::profile_arg::{ProfileArg, ProfileError};
+use crate::args::Format;
+use crate::args::{InputArgs, ProfileArg, StrictArg, ToProfileArg};
+use crate::profile_arg::ProfileError;
 use crate::render::TreeArgs;
-use crate::report::Format;
 use crate::{EXIT_USAGE, input, tree_run};
 
 /// Arguments of `zave diff`.
 #[derive(Debug, Args)]
+#[command(group(
+    ArgGroup::new("other_side")
+        .args(["to_profile", "to_profile_file", "out"])
+        .required(true)
+))]
 pub struct DiffArgs {
-    /// Contract files (one with --to-profile); `-` reads standard input.
+    /// Contract files (one with --to-profile or --to-profile-file); `-` reads standard input.
     #[arg(required = true, value_name = "CONTRACT")]
     contracts: Vec<PathBuf>,
     #[command(flatten)]
     profile: ProfileArg,
-    /// Compare with the render under this built-in profile.
-    #[arg(
-        long,
-        value_name = "NAME",
-        required_unless_present = "out",
-        conflicts_with = "out"
-    )]
-    to_profile: Option<String>,
+    #[command(flatten)]
+    to: ToProfileArg,
     #[command(flatten)]
     inputs: InputArgs,
+    #[command(flatten)]
+    strict: StrictArg,
     #[command(flatten)]
     tree: TreeArgs,
 }
@@ -45,7 +46,10 @@ pub fn run(args: &DiffArgs) -> ExitCode {
         return against_tree(args, out);
     }
     match between_profiles(args) {
-        Ok(text) if text.is_empty() => ExitCode::SUCCESS,
+        Ok(text) if text.is_empty() => {
+            eprintln!("zave: no differences: the two profiles render the same files");
+            ExitCode::SUCCESS
+        }
         Ok(text) => {
             crate::print(&text);
             ExitCode::FAILURE
@@ -58,10 +62,14 @@ pub fn run(args: &DiffArgs) -> ExitCode {
 }
 
 fn against_tree(args: &DiffArgs, out: &std::path::Path) -> ExitCode {
-    let (profile, given) = match args.inputs.load(&args.profile, args.contracts.len()) {
-        Ok(loaded) => loaded,
-        Err(status) => return status,
-    };
+    let (profile, given) =
+        match args
+            .inputs
+            .load(&args.profile, args.contracts.len(), args.strict.strict)
+        {
+            Ok(loaded) => loaded,
+            Err(status) => return status,
+        };
     let mut job = args.tree.job(
         out,
         &args.contracts,
@@ -76,6 +84,10 @@ fn against_tree(args: &DiffArgs, out: &std::path::Path) -> ExitCode {
         Err(status) => return status,
     };
     if outcome.differences.is_empty() {
+        eprintln!(
+            "zave: no differences: {} is what the contracts produce",
+            out.display()
+        );
         return ExitCode::SUCCESS;
     }
     let text: String = outcome
@@ -93,11 +105,17 @@ fn against_tree(args: &DiffArgs, out: &std::path::Path) -> ExitCode {
 
 fn between_profiles(args: &DiffArgs) -> Result<String, String> {
     let [contract] = args.contracts.as_slice() else {
-        return Err("zave: --to-profile compares one contract; name one\n".to_owned());
+        return Err(
+            "zave: --to-profile and --to-profile-file compare one contract; name one\n".to_owned(),
+        );
     };
     let input = input::read(contract).map_err(|e| format!("zave: {e}\n"))?;
-    let from = load(&args.profile, args.inputs.strict)?;
-    let given = args.inputs.given(1).map_err(|e| format!("zave: {e}\n"))?;
+    let strict = args.strict.strict;
+    let from = load(&args.profile, strict)?;
+    let given = args
+        .inputs
+        .given(1, strict)
+        .map_err(|e| format!("zave: {e}\n"))?;
     let source = String::from_utf8_lossy(&input.bytes).into_owned();
     let refused =
         |d: zave::Diagnostics| d.to_text(&input.name, Some(&source), zave::TextStyle::Plain);
@@ -117,13 +135,7 @@ fn between_profiles(args: &DiffArgs) -> Result<String, String> {
             .map_err(refused)
     };
     let before = render(&from)?;
-    let to = load(
-        &ProfileArg {
-            profile: args.to_profile.clone().unwrap_or_default(),
-            profile_file: None,
-        },
-        args.inputs.strict,
-    )?;
+    let to = load(&args.to.choice().unwrap_or_default(), strict)?;
     let after = render(&to)?;
     Ok(zave::diff::between_profiles(&before, &from, &after, &to)
         .into_iter()

@@ -5,10 +5,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
-use zave::RenderInputs;
 use zave::render::explain::{Explanation, Origin};
 
-use crate::profile_arg::ProfileArg;
+use crate::args::{Format, FormatArg, InputArgs, ProfileArg, StrictArg};
 use crate::{EXIT_USAGE, input};
 
 /// Arguments of `zave explain`.
@@ -22,25 +21,25 @@ pub struct ExplainArgs {
     object: Option<String>,
     #[command(flatten)]
     profile: ProfileArg,
-    /// The image CI built.
-    #[arg(long, value_name = "REF")]
-    image: Option<String>,
-    /// Print JSON instead of text.
-    #[arg(long)]
-    json: bool,
+    #[command(flatten)]
+    inputs: InputArgs,
+    #[command(flatten)]
+    strict: StrictArg,
+    #[command(flatten)]
+    format: FormatArg,
 }
 
 /// Runs `zave explain`.
 pub fn run(args: &ExplainArgs) -> ExitCode {
-    let profile = match args.profile.load_or_report(false) {
-        Ok(profile) => profile,
+    if args.format.format == Format::Github {
+        eprintln!("zave: explain prints --format human or json; annotations are for findings");
+        return ExitCode::from(EXIT_USAGE);
+    }
+    let (profile, given) = match args.inputs.load(&args.profile, 1, args.strict.strict) {
+        Ok(loaded) => loaded,
         Err(status) => return status,
     };
-    let inputs = RenderInputs {
-        image: args.image.as_deref(),
-        ..RenderInputs::default()
-    };
-    let plan = match input::plan(&args.contract, &profile, inputs) {
+    let plan = match input::plan(&args.contract, &profile, &given) {
         Ok(plan) => plan,
         Err(status) => return status,
     };
@@ -62,7 +61,7 @@ pub fn run(args: &ExplainArgs) -> ExitCode {
         );
         return ExitCode::from(EXIT_USAGE);
     }
-    if args.json {
+    if args.format.format == Format::Json {
         let mut text = serde_json::to_string_pretty(&explanations).unwrap_or_default();
         text.push('\n');
         return crate::print(&text);

@@ -11,9 +11,9 @@ use clap::builder::PossibleValuesParser;
 use zave::scaffold::{
     self, CONTRACT_PATH, InitAnswers, OnDisk, PinOverride, Question, ScaffoldSettings, WriteAction,
 };
-use zave::{CheckedContract, TextStyle, ValidateOptions};
+use zave::{CheckedContract, Profile, TextStyle, ValidateOptions};
 
-use crate::profile_arg::ProfileArg;
+use crate::args::ProfileArg;
 use crate::{EXIT_USAGE, prompt};
 use zave_tree::Folder as Tree;
 
@@ -46,8 +46,9 @@ impl PinArgs {
 /// Arguments of `zave init`.
 #[derive(Debug, Args)]
 pub struct InitArgs {
-    /// The workload's name: an RFC 1123 label of 1 to 40 characters.
-    name: String,
+    /// The workload's name: an RFC 1123 label of 1 to 40 characters. Needed to write a new
+    /// zave.yaml; with one in --dir, zave.yaml says it.
+    name: Option<String>,
     /// How the workload runs [default: container].
     #[arg(long, value_parser = PossibleValuesParser::new(Question::Runtime.options()))]
     runtime: Option<String>,
@@ -70,7 +71,7 @@ pub struct InitArgs {
     /// A workload it calls (its `<NAME>_HOST` variable and egress rule); repeat for several.
     #[arg(long = "depends-on", value_name = "NAME")]
     depends_on: Vec<String>,
-    /// The repository folder [default: ./NAME].
+    /// The repository folder [default: ./NAME, or . without NAME].
     #[arg(long, value_name = "DIR")]
     dir: Option<PathBuf>,
     #[command(flatten)]
@@ -122,14 +123,71 @@ fn apply_flags(args: &InitArgs, answers: &mut InitAnswers) -> Result<(), ExitCod
     Ok(())
 }
 
-/// The contract text of `answers`, validated.
+/// The contract text of `answers` with what `profile` requires written out, validated
+/// strictly under it: a new contract carries no default zave would have to apply. A finding
+/// about a value given on the command line points at that argument.
 fn new_contract(
     answers: &InitAnswers,
+    profile: &Profile,
     shown: &dyn Fn(&str) -> String,
 ) -> Result<(CheckedContract, Option<String>), ExitCode> {
+    let mut answers = answers.clone();
+    answers.require_from(profile);
     let source = answers.contract_source();
-    let checked = checked_or_report(source.as_bytes(), &shown(CONTRACT_PATH))?;
-    Ok((checked, Some(source)))
+    let options = ValidateOptions {
+        strict: true,
+        profile: Some(profile),
+    };
+    match zave::validate(source.as_bytes(), options) {
+        Ok(checked) => Ok((checked, Some(source))),
+        Err(diagnostics) => {
+            let (arguments, others): (Vec<_>, Vec<_>) = diagnostics
+                .0
+                .into_iter()
+                .partition(|d| argument_of(&d.path).is_some());
+            for finding in &arguments {
+                eprintln!("zave: {}", argument_finding(finding));
+            }
+            if !others.is_empty() {
+                eprint!(
+                    "{}",
+                    zave::Diagnostics(others).to_text(
+                        &shown(CONTRACT_PATH),
+                        Some(&source),
+                        TextStyle::Plain
+                    )
+                );
+            }
+            eprintln!("zave: nothing written");
+            // A bad argument is a usage error; a combination the contract refuses is not.
+            Err(if arguments.is_empty() {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::from(EXIT_USAGE)
+            })
+        }
+    }
+}
+
+/// The command-line argument a contract path's value came from, for a new contract.
+fn argument_of(path: &str) -> Option<&'static str> {
+    if path == "metadata.name" {
+        Some("NAME")
+    } else if path.starts_with("spec.dependencies[") {
+        Some("--depends-on")
+    } else {
+        None
+    }
+}
+
+/// A finding about an argument, said of the argument: `NAME "Bad_Name": … (did you mean …)`.
+fn argument_finding(finding: &zave::Diagnostic) -> String {
+    let argument = argument_of(&finding.path).unwrap_or_default();
+    let mut text = format!("{argument}: error[{}]: {}", finding.code, finding.message);
+    if let Some(help) = &finding.help {
+        text.push_str(&format!("\n  = help: {help}"));
+    }
+    text
 }
 
 fn usage(message: &dyn std::fmt::Display) -> ExitCode {
@@ -150,10 +208,12 @@ fn init(args: &InitArgs) -> Result<ExitCode, ExitCode> {
     let dir = args
         .dir
         .clone()
-        .unwrap_or_else(|| PathBuf::from(&args.name));
+        .or_else(|| args.name.as_ref().map(PathBuf::from))
+        .unwrap_or_else(|| PathBuf::from("."));
     let shown = |path: &str| dir.join(path).display().to_string();
     let (checked, new_contract) = contract(
         args,
+        &profile,
         &Tree::open(&dir, false).map_err(|e| usage(&e))?,
         &shown,
     )?;
@@ -215,6 +275,7 @@ fn init(args: &InitArgs) -> Result<ExitCode, ExitCode> {
 /// disk (the source of truth), or one from the answers when there is none.
 fn contract(
     args: &InitArgs,
+    profile: &Profile,
     tree: &Tree,
     shown: &dyn Fn(&str) -> String,
 ) -> Result<(CheckedContract, Option<String>), ExitCode> {
@@ -235,7 +296,7 @@ fn contract(
                 // Written anew from what it says, with the flags on top.
                 let mut answers = InitAnswers::from_contract(&checked);
                 apply_flags(args, &mut answers)?;
-                new_contract(&answers, shown)
+                new_contract(&answers, profile, shown)
             } else {
                 Err(usage(&format!(
                     "{} is the source of truth and disagrees with {}; edit it and run zave init again, or pass --force to write it anew with the flags",
@@ -245,7 +306,13 @@ fn contract(
             }
         }
         OnDisk::Missing => {
-            let mut answers = InitAnswers::new(&args.name);
+            let Some(name) = &args.name else {
+                return Err(usage(&format!(
+                    "{} does not exist: name the workload to write it (`zave init NAME`)",
+                    shown(CONTRACT_PATH)
+                )));
+            };
+            let mut answers = InitAnswers::new(name);
             apply_flags(args, &mut answers)?;
             if args.flags().is_empty()
                 && args.depends_on.is_empty()
@@ -254,7 +321,7 @@ fn contract(
                 prompt::ask(&mut answers, &mut std::io::stdin().lock())
                     .map_err(|e| usage(&format!("cannot read the answers: {e}")))?;
             }
-            new_contract(&answers, shown)
+            new_contract(&answers, profile, shown)
         }
     }
 }
@@ -276,8 +343,9 @@ fn read_file(
     }
 }
 
-/// Validates contract text (stages 1 and 2), printing its findings when it is invalid.
-pub fn checked_or_report(source: &[u8], shown: &str) -> Result<CheckedContract, ExitCode> {
+/// Validates the contract on disk as written (stages 1 and 2: what the profile injects is not
+/// scaffolded), printing its findings when it is invalid.
+fn checked_or_report(source: &[u8], shown: &str) -> Result<CheckedContract, ExitCode> {
     zave::validate(source, ValidateOptions::default()).map_err(|diagnostics| {
         let text = String::from_utf8_lossy(source);
         eprint!(
@@ -296,12 +364,11 @@ fn contract_on_disk(
     shown: &dyn Fn(&str) -> String,
 ) -> Result<CheckedContract, ExitCode> {
     let checked = checked_or_report(bytes, &shown(CONTRACT_PATH))?;
-    if checked.name != args.name {
+    if let Some(name) = args.name.as_ref().filter(|name| **name != checked.name) {
         return Err(usage(&format!(
-            "{} names the workload \"{}\", not \"{}\"",
+            "{} names the workload \"{}\", not \"{name}\"",
             shown(CONTRACT_PATH),
             checked.name,
-            args.name
         )));
     }
     Ok(checked)

@@ -47,23 +47,36 @@ pub fn read(path: &Path) -> Result<Input, String> {
     Ok(Input { name, bytes })
 }
 
-/// Reads one contract and plans it under `profile`, or reports why not on standard error:
-/// exit 2 when it cannot be read, 1 with its findings when it is refused.
+/// Reads one contract and plans it under `profile` with CI's inputs, or reports why not on
+/// standard error: exit 2 when it cannot be read or an input names another tenant, 1 with
+/// its findings when it is refused.
 pub fn plan<'p>(
     path: &Path,
     profile: &'p zave::Profile,
-    inputs: zave::RenderInputs<'_>,
+    given: &zave_tree::Given,
 ) -> Result<zave::Plan<'p>, std::process::ExitCode> {
     let input = read(path).map_err(|error| {
         eprintln!("zave: {error}");
         std::process::ExitCode::from(crate::EXIT_USAGE)
     })?;
-    zave::plan(&input.bytes, profile, inputs).map_err(|diagnostics| {
+    let refused = |diagnostics: zave::Diagnostics| {
         let source = String::from_utf8_lossy(&input.bytes);
         eprint!(
             "{}",
             diagnostics.to_text(&input.name, Some(&source), zave::TextStyle::Plain)
         );
         std::process::ExitCode::FAILURE
-    })
+    };
+    let options = zave::ValidateOptions {
+        strict: given.strict,
+        profile: Some(profile),
+    };
+    let checked = zave::validate(&input.bytes, options).map_err(refused)?;
+    if let Some(stray) = given.stray(&std::collections::BTreeSet::from([checked.name.clone()])) {
+        eprintln!("zave: {}", zave_tree::TreeError::NotInRun(stray.to_owned()));
+        return Err(std::process::ExitCode::from(crate::EXIT_USAGE));
+    }
+    let recorded = zave::tree::Recorded::default();
+    let inputs = given.inputs(&checked.name, &recorded);
+    zave::plan_checked(checked, profile, inputs).map_err(refused)
 }

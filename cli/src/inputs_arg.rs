@@ -1,31 +1,12 @@
-//! CI's inputs on the command line: `--image` and `--version` (for one contract, or per
-//! tenant as `NAME=VALUE`), `--bundle` and `--strict`, shared by `render` and `diff`.
+//! Reading CI's inputs (`--image`, `--version-label`, `--bundle`) into what a render is
+//! given, for one contract or per tenant as `NAME=VALUE`.
 
 use std::process::ExitCode;
 
-use clap::Args;
 use zave::Profile;
 use zave_tree::Given;
 
-use crate::profile_arg::ProfileArg;
-
-/// The flags that give a render CI's inputs.
-#[derive(Debug, Clone, Args)]
-pub struct InputArgs {
-    /// The image CI built: `REF` with one contract, or `NAME=REF` per tenant (repeatable).
-    /// A tenant without one keeps the image its tree records, else the bootstrap image (W004).
-    #[arg(long = "image", value_name = "[NAME=]REF")]
-    pub images: Vec<String>,
-    /// The version label, `sha-` and seven hex digits: `VALUE`, or `NAME=VALUE` per tenant.
-    #[arg(long = "version", value_name = "[NAME=]sha-xxxxxxx")]
-    pub versions: Vec<String>,
-    /// The platform bundle recorded on every object.
-    #[arg(long, value_name = "NAME")]
-    pub bundle: Option<String>,
-    /// Treat warnings (defaults zave applied, a `--profile-file`'s warnings) as errors.
-    #[arg(long)]
-    pub strict: bool,
-}
+use crate::args::{InputArgs, ProfileArg};
 
 impl InputArgs {
     /// The profile and the inputs for a run of `contracts` contracts, or the exit status
@@ -34,9 +15,10 @@ impl InputArgs {
         &self,
         profile: &ProfileArg,
         contracts: usize,
+        strict: bool,
     ) -> Result<(Profile, Given), ExitCode> {
-        let profile = profile.load_or_report(self.strict)?;
-        let given = self.given(contracts).map_err(|message| {
+        let profile = profile.load_or_report(strict)?;
+        let given = self.given(contracts, strict).map_err(|message| {
             eprintln!("zave: {message}");
             ExitCode::from(crate::EXIT_USAGE)
         })?;
@@ -45,10 +27,10 @@ impl InputArgs {
 
     /// The inputs for a run of `contracts` contracts; a value without `NAME=` needs exactly
     /// one contract.
-    pub fn given(&self, contracts: usize) -> Result<Given, String> {
+    pub fn given(&self, contracts: usize, strict: bool) -> Result<Given, String> {
         let mut given = Given {
             bundle: self.bundle.clone(),
-            strict: self.strict,
+            strict,
             ..Given::default()
         };
         for (flag, values, by_name, sole) in [
@@ -59,8 +41,8 @@ impl InputArgs {
                 &mut given.sole_image,
             ),
             (
-                "--version",
-                &self.versions,
+                "--version-label",
+                &self.version_labels,
                 &mut given.versions,
                 &mut given.sole_version,
             ),

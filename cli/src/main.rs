@@ -1,5 +1,6 @@
 //! `zave`: the command-line surface of the zave core, for people and CI.
 
+mod args;
 mod check_repo;
 mod contract_migrate;
 mod diff;
@@ -15,14 +16,13 @@ mod report;
 mod run_report;
 mod schema_diff;
 mod tree_run;
+mod validate;
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-
-use report::{FileResult, Format};
 
 /// The workload compiler: validate zave.yaml contracts and render them to GitOps trees.
 #[derive(Debug, Parser)]
@@ -34,24 +34,14 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Validate contracts; exit 0 when all are valid, 1 when any is not, 2 on usage or I/O errors.
-    Validate {
-        /// Contract files; `-` reads standard input.
-        #[arg(required = true, value_name = "FILE")]
-        files: Vec<PathBuf>,
-        /// Also check the environment policy of this built-in profile (stage 3).
-        #[arg(long, value_name = "NAME")]
-        profile: Option<String>,
-        /// Output format.
-        #[arg(long, value_enum, default_value_t = Format::Human)]
-        format: Format,
-        /// Treat warnings (defaults zave applied) as errors.
-        #[arg(long)]
-        strict: bool,
-    },
+    /// Validate contracts: every stage at once, so one run shows everything to fix. Exit 0
+    /// when all are valid, 1 when any is not, 2 on usage errors or an unreadable file.
+    Validate(validate::ValidateArgs),
     /// Render contracts under a profile, to standard output or into a GitOps tree (`--out`).
     Render(render::RenderArgs),
-    /// Show what a contract becomes under two profiles, or against the tree on disk.
+    /// Show what a contract becomes under two profiles, or against the tree on disk, as
+    /// unified diffs. Exit 0 when nothing differs (saying so on standard error), 1 when
+    /// something does, 2 on usage or I/O errors.
     Diff(diff::DiffArgs),
     /// For each rendered object, which contract field, profile setting, input, default or
     /// convention produced each part.
@@ -80,7 +70,8 @@ enum Command {
     /// Work on a contract's text.
     #[command(subcommand)]
     Contract(ContractCommand),
-    /// Print the contract hash (`sha256:` of its canonical JSON), as recorded on rendered objects.
+    /// Print the contract hash (`sha256:` of its canonical JSON), as recorded on rendered
+    /// objects. Exit 1 with the findings, printing no hash, when the contract is invalid.
     Hash {
         /// The contract file; `-` reads standard input.
         #[arg(value_name = "FILE")]
@@ -126,12 +117,7 @@ pub const EXIT_USAGE: u8 = 2;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Validate {
-            files,
-            profile,
-            format,
-            strict,
-        } => validate(&files, profile.as_deref(), format, strict),
+        Command::Validate(args) => validate::run(&args),
         Command::Render(args) => render::run(&args),
         Command::Diff(args) => diff::run(&args),
         Command::Explain(args) => explain::run(&args),
@@ -146,8 +132,8 @@ fn main() -> ExitCode {
             print(&list)
         }
         Command::Profile(ProfileCommand::Show { name }) => {
-            match zave::Profile::builtin_source(&name) {
-                Some(source) => print(source),
+            match zave::Profile::builtin_printable(&name) {
+                Some(source) => print(&source),
                 None => {
                     eprintln!("zave: {}", zave::profile::UnknownProfile { name });
                     ExitCode::from(EXIT_USAGE)
@@ -170,48 +156,6 @@ fn main() -> ExitCode {
     }
 }
 
-fn validate(files: &[PathBuf], profile: Option<&str>, format: Format, strict: bool) -> ExitCode {
-    let profile = match profile.map(zave::Profile::named).transpose() {
-        Ok(profile) => profile,
-        Err(unknown) => {
-            eprintln!("zave: {unknown}");
-            return ExitCode::from(EXIT_USAGE);
-        }
-    };
-    let options = zave::ValidateOptions { strict, profile };
-    let mut results = Vec::with_capacity(files.len());
-    let mut set = zave::SetCheck::default();
-    let mut io_failed = false;
-    for path in files {
-        match input::read(path) {
-            Ok(input) => {
-                let outcome = zave::validate(&input.bytes, options);
-                if let Ok(checked) = &outcome {
-                    set.add(results.len(), zave::SetMember::of(checked));
-                }
-                results.push(FileResult::new(input, outcome));
-            }
-            Err(error) => {
-                eprintln!("zave: {error}");
-                io_failed = true;
-            }
-        }
-    }
-    let mut found = set.findings(files.len(), strict);
-    for (position, result) in results.iter_mut().enumerate() {
-        result.add_findings(found.take(position));
-    }
-    let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let status = print(&report::render(&results, format, colour));
-    if io_failed {
-        ExitCode::from(EXIT_USAGE)
-    } else if results.iter().any(|r| !r.valid()) {
-        ExitCode::FAILURE
-    } else {
-        status
-    }
-}
-
 fn hash(path: &std::path::Path) -> ExitCode {
     let input = match input::read(path) {
         Ok(input) => input,
@@ -220,13 +164,13 @@ fn hash(path: &std::path::Path) -> ExitCode {
             return ExitCode::from(EXIT_USAGE);
         }
     };
-    match zave::document::load(&input.bytes) {
-        Ok(document) => print(&format!("{}\n", zave::ContractHash::of(&document))),
-        Err(diagnostic) => {
+    match zave::validate(&input.bytes, zave::ValidateOptions::default()) {
+        Ok(checked) => print(&format!("{}\n", checked.hash)),
+        Err(diagnostics) => {
             let source = String::from_utf8_lossy(&input.bytes);
             eprint!(
                 "{}",
-                diagnostic.to_text(&input.name, Some(&source), zave::TextStyle::Plain)
+                diagnostics.to_text(&input.name, Some(&source), zave::TextStyle::Plain)
             );
             ExitCode::FAILURE
         }

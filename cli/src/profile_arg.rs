@@ -1,27 +1,9 @@
-//! Choosing the environment: a built-in profile by name, or a profile file.
+//! Loading the environment a command was given: a built-in profile by name, or a profile file.
 
-use std::path::PathBuf;
-
-use clap::Args;
 use zave::Profile;
 
+use crate::args::ProfileArg;
 use crate::input;
-
-/// `--profile NAME | --profile-file FILE`.
-#[derive(Debug, Clone, Args)]
-pub struct ProfileArg {
-    /// A built-in profile: kind, linode or aws.
-    #[arg(
-        long,
-        value_name = "NAME",
-        default_value = zave::profile::DEFAULT_PROFILE,
-        conflicts_with = "profile_file"
-    )]
-    pub profile: String,
-    /// A profile file (`kind: Profile`) instead of a built-in.
-    #[arg(long, value_name = "FILE")]
-    pub profile_file: Option<PathBuf>,
-}
 
 /// Why a profile could not be had: a usage error, or an invalid profile (with its findings).
 pub enum ProfileError {
@@ -32,6 +14,11 @@ pub enum ProfileError {
 }
 
 impl ProfileArg {
+    /// Whether a profile was named at all (`validate` skips the environment stage without).
+    pub fn given(&self) -> bool {
+        self.profile.is_some() || self.profile_file.is_some()
+    }
+
     /// Loads the chosen profile, or reports why it cannot be had and gives the exit status:
     /// 2 for a usage error, 1 for an invalid profile file. `strict` refuses a profile file's
     /// warnings (such as Z309) as `--strict` refuses a contract's.
@@ -71,8 +58,12 @@ impl ProfileArg {
                 Err(diagnostics) => Err(ProfileError::Invalid(text(&diagnostics.0))),
             };
         }
-        Profile::named(&self.profile)
-            .cloned()
-            .map_err(|unknown| ProfileError::Usage(unknown.to_string()))
+        Profile::named(
+            self.profile
+                .as_deref()
+                .unwrap_or(zave::profile::DEFAULT_PROFILE),
+        )
+        .cloned()
+        .map_err(|unknown| ProfileError::Usage(unknown.to_string()))
     }
 }

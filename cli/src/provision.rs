@@ -3,11 +3,9 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::Args;
-use zave::RenderInputs;
-
-use crate::profile_arg::ProfileArg;
+use crate::args::ProfileArg;
 use crate::{EXIT_USAGE, input};
+use clap::Args;
 use zave_tree::Folder as Tree;
 
 /// Arguments of `zave provision-script`.
@@ -30,7 +28,7 @@ pub fn run(args: &ProvisionArgs) -> ExitCode {
         Ok(profile) => profile,
         Err(status) => return status,
     };
-    let plan = match input::plan(&args.contract, &profile, RenderInputs::default()) {
+    let plan = match input::plan(&args.contract, &profile, &zave_tree::Given::default()) {
         Ok(plan) => plan,
         Err(status) => return status,
     };
@@ -46,10 +44,13 @@ pub fn run(args: &ProvisionArgs) -> ExitCode {
     };
     // The same safe writing as the render's: atomic, never through a symbolic link.
     let written = Tree::open(dir, true).and_then(|tree| {
-        script
-            .files
-            .iter()
-            .try_for_each(|(name, content)| tree.write_file(name, content))
+        script.files.iter().try_for_each(|(name, content)| {
+            if name.ends_with(".sh") {
+                tree.write_executable(name, content)
+            } else {
+                tree.write_file(name, content)
+            }
+        })
     });
     match written {
         Ok(()) => ExitCode::SUCCESS,

@@ -15,9 +15,8 @@ use zave::tree::{Change, Recorded};
 use zave::{Profile, SetMember, ValidateOptions};
 use zave_tree::{Access, Given};
 
-use crate::inputs_arg::InputArgs;
-use crate::profile_arg::ProfileArg;
-use crate::report::{FileResult, Format};
+use crate::args::{Format, FormatArg, InputArgs, ProfileArg, StrictArg};
+use crate::report::{FileResult, counted};
 use crate::run_report::RunReport;
 use crate::tree_run::{self, TreeJob};
 use crate::{EXIT_USAGE, input};
@@ -36,14 +35,15 @@ pub struct RenderArgs {
     #[command(flatten)]
     inputs: InputArgs,
     #[command(flatten)]
+    strict: StrictArg,
+    #[command(flatten)]
     tree: TreeArgs,
     /// Write nothing; exit 1 and list the files that differ when the tree in --out is not what
     /// the contracts produce.
     #[arg(long, requires = "out")]
     check: bool,
-    /// How findings are reported (on standard error).
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    format: Format,
+    #[command(flatten)]
+    format: FormatArg,
 }
 
 /// The flags of a run over the tree on disk, shared by `render` and `diff`.
@@ -88,10 +88,14 @@ impl TreeArgs {
 
 /// Runs `zave render`.
 pub fn run(args: &RenderArgs) -> ExitCode {
-    let (profile, given) = match args.inputs.load(&args.profile, args.contracts.len()) {
-        Ok(loaded) => loaded,
-        Err(status) => return status,
-    };
+    let (profile, given) =
+        match args
+            .inputs
+            .load(&args.profile, args.contracts.len(), args.strict.strict)
+        {
+            Ok(loaded) => loaded,
+            Err(status) => return status,
+        };
     let Some(out) = &args.tree.out else {
         let progress = progress_bar(args.contracts.len() * 2);
         let status = match check_all(args, &profile, &given, &progress) {
@@ -106,9 +110,14 @@ pub fn run(args: &RenderArgs) -> ExitCode {
     } else {
         Access::Write
     };
-    let job = args
-        .tree
-        .job(out, &args.contracts, &profile, &given, access, args.format);
+    let job = args.tree.job(
+        out,
+        &args.contracts,
+        &profile,
+        &given,
+        access,
+        args.format.format,
+    );
     let progress = progress_bar(args.contracts.len());
     progress.set_message(if args.check { "comparing" } else { "rendering" });
     let outcome = tree_run::run(&job, &progress);
@@ -121,14 +130,17 @@ pub fn run(args: &RenderArgs) -> ExitCode {
     let differences = &outcome.differences;
     if args.check {
         if differences.is_empty() {
-            eprintln!("zave: {shown} is up to date ({} tenants)", outcome.tenants);
+            eprintln!(
+                "zave: {shown} is up to date ({})",
+                counted(outcome.tenants, "tenant")
+            );
             return ExitCode::SUCCESS;
         }
         let listing: String = differences.iter().map(|d| format!("{d}\n")).collect();
         crate::print(&listing);
         eprintln!(
-            "zave: {} files in {shown} differ from what the contracts produce",
-            differences.len()
+            "zave: {} in {shown} differ from what the contracts produce",
+            counted(differences.len(), "file")
         );
         return ExitCode::FAILURE;
     }
@@ -139,11 +151,12 @@ pub fn run(args: &RenderArgs) -> ExitCode {
         }
     }
     eprintln!(
-        "zave: rendered {rendered} tenants into {shown}: {} files added, {} changed, {} removed; {} tenants in the tree",
-        count(Change::Added),
+        "zave: rendered {} into {shown}: {} added, {} changed, {} removed; {} in the tree",
+        counted(rendered, "tenant"),
+        counted(count(Change::Added), "file"),
         count(Change::Changed),
         count(Change::Removed),
-        outcome.tenants
+        counted(outcome.tenants, "tenant"),
     );
     ExitCode::SUCCESS
 }
@@ -184,14 +197,15 @@ fn plan_one<'p>(
         strict: given.strict,
         profile: Some(profile),
     };
-    let checked = match zave::validate(bytes, options) {
+    let validation = zave::validate_for_set(bytes, options);
+    let member = validation.member;
+    let checked = match validation.outcome {
         Ok(checked) => checked,
-        Err(refused) => return (None, Err(refused)),
+        Err(refused) => return (member, Err(refused)),
     };
-    let member = SetMember::of(&checked);
     let recorded = Recorded::default();
     let inputs = given.inputs(&checked.name, &recorded);
-    (Some(member), zave::plan_checked(checked, profile, inputs))
+    (member, zave::plan_checked(checked, profile, inputs))
 }
 
 /// Pass 1 without `--out`: plans every contract, checks the set, reports findings in input
@@ -221,11 +235,11 @@ fn check_all(
             progress.inc(1);
             outcome
         });
-        for outcome in planned {
+        for (path, outcome) in chunk.iter().zip(planned) {
             let (input, member, plan) = match outcome {
                 Ok(found) => found,
                 Err(error) => {
-                    report.unusable(progress, &error);
+                    report.unreadable(path, error);
                     continue;
                 }
             };
@@ -239,7 +253,12 @@ fn check_all(
             report.push(result, member);
         }
     }
-    report.finish(args.contracts.len(), given.strict, args.format, progress)?;
+    report.finish(
+        args.contracts.len(),
+        given.strict,
+        args.format.format,
+        progress,
+    )?;
     if let Some(stray) = given.stray(&names) {
         eprintln!("zave: {}", zave_tree::TreeError::NotInRun(stray.to_owned()));
         return Err(ExitCode::from(EXIT_USAGE));

@@ -1,29 +1,21 @@
 //! The output formats of `zave validate`: human text, JSON, and GitHub annotations.
 
-use clap::ValueEnum;
 use serde::Serialize;
 use zave::{CheckedContract, Diagnostic, Diagnostics, Severity, TextStyle};
 
+use crate::args::Format;
 use crate::input::Input;
 
-/// How findings are printed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    /// Text with the source line and a caret under the offending node.
-    Human,
-    /// One JSON document with every file's findings.
-    Json,
-    /// GitHub Actions workflow commands, one annotation per finding.
-    Github,
-}
-
-/// The outcome of validating one file.
+/// The outcome of validating one file. Serialized with the keys of the bindings' findings
+/// (snake_case throughout), as `schemas/report.schema.json` describes.
 #[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
 pub struct FileResult {
     file: String,
     valid: bool,
     contract_hash: Option<String>,
+    /// Why the file could not be read; it then has no findings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
     diagnostics: Vec<Diagnostic>,
     #[serde(skip)]
     source: String,
@@ -50,9 +42,32 @@ impl FileResult {
             file: input.name,
             valid,
             contract_hash,
+            error: None,
             diagnostics,
             source: String::from_utf8_lossy(&input.bytes).into_owned(),
         }
+    }
+
+    /// Records a file that could not be read, and why.
+    pub fn unreadable(path: &std::path::Path, error: String) -> FileResult {
+        let file = if path.as_os_str() == "-" {
+            "<stdin>".to_owned()
+        } else {
+            path.display().to_string()
+        };
+        FileResult {
+            file,
+            valid: false,
+            contract_hash: None,
+            error: Some(error),
+            diagnostics: Vec::new(),
+            source: String::new(),
+        }
+    }
+
+    /// Whether the file could not be read.
+    pub fn unread(&self) -> bool {
+        self.error.is_some()
     }
 
     /// Adds findings about the set this file was checked in; an error makes it invalid.
@@ -67,7 +82,7 @@ impl FileResult {
 
     /// Whether there is nothing to report.
     pub fn is_quiet(&self) -> bool {
-        self.diagnostics.is_empty()
+        self.diagnostics.is_empty() && self.error.is_none()
     }
 
     /// Whether the file is a valid contract.
@@ -86,12 +101,21 @@ pub fn render(results: &[FileResult], format: Format, colour: bool) -> String {
             text.push('\n');
             text
         }
-        Format::Github => results.iter().flat_map(github).collect(),
+        Format::Github => results
+            .iter()
+            .map(|r| render_findings(r, Format::Github, false))
+            .collect(),
     }
 }
 
 /// The findings of one file in a line-oriented format (human or GitHub).
 pub fn render_findings(result: &FileResult, format: Format, colour: bool) -> String {
+    if let Some(error) = &result.error {
+        return match format {
+            Format::Github => github_annotation("error", &result.file, &[], "unreadable", error),
+            _ => format!("zave: {error}\n"),
+        };
+    }
     match format {
         Format::Github => github(result).concat(),
         _ => {
@@ -110,11 +134,14 @@ pub fn render_findings(result: &FileResult, format: Format, colour: bool) -> Str
 }
 
 fn human(results: &[FileResult], colour: bool) -> String {
+    // An unreadable file is said on standard error where it is met; the summary counts it.
     let mut out: String = results
         .iter()
+        .filter(|r| !r.unread())
         .map(|r| render_findings(r, Format::Human, colour))
         .collect();
-    let invalid = results.iter().filter(|r| !r.valid).count();
+    let invalid = results.iter().filter(|r| !r.valid && !r.unread()).count();
+    let unread = results.iter().filter(|r| r.unread()).count();
     let warnings: usize = results
         .iter()
         .map(|r| {
@@ -124,16 +151,16 @@ fn human(results: &[FileResult], colour: bool) -> String {
                 .count()
         })
         .sum();
-    let noun = if results.len() == 1 {
-        "contract"
+    let valid = results.iter().filter(|r| r.valid).count();
+    let unread = if unread == 0 {
+        String::new()
     } else {
-        "contracts"
+        format!(", {unread} unreadable")
     };
-    let warning_noun = if warnings == 1 { "warning" } else { "warnings" };
     out.push_str(&format!(
-        "{} {noun} checked: {} valid, {invalid} invalid, {warnings} {warning_noun}\n",
-        results.len(),
-        results.len() - invalid,
+        "{} checked: {valid} valid, {invalid} invalid{unread}, {}\n",
+        counted(results.len(), "contract"),
+        counted(warnings, "warning"),
     ));
     out
 }
@@ -192,25 +219,13 @@ pub fn github_annotation(
     )
 }
 
-/// A diagnostic on one line: `file:line:column: error[Z201]: path: message`.
-pub fn one_line(file: &str, diagnostic: &zave::Diagnostic) -> String {
-    let level = match diagnostic.severity {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-    };
-    let position = match (diagnostic.line, diagnostic.column) {
-        (Some(line), Some(column)) => format!("{file}:{line}:{column}"),
-        _ => file.to_owned(),
-    };
-    let mut text = format!("{position}: {level}[{}]: ", diagnostic.code);
-    if !diagnostic.path.is_empty() {
-        text.push_str(&format!("{}: ", diagnostic.path));
+/// `1 tenant`, `2 tenants`: a count with its noun in the right number (nouns taking `s`).
+pub fn counted(count: usize, noun: &str) -> String {
+    if count == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{count} {noun}s")
     }
-    text.push_str(&diagnostic.message);
-    if let Some(help) = &diagnostic.help {
-        text.push_str(&format!(" ({help})"));
-    }
-    text
 }
 
 fn escape_data(text: &str) -> String {

@@ -9,7 +9,8 @@ use indicatif::ProgressBar;
 use zave::{Diagnostic, SetCheck, SetMember};
 
 use crate::EXIT_USAGE;
-use crate::report::{self, FileResult, Format};
+use crate::args::Format;
+use crate::report::{self, FileResult};
 
 /// What a run has found so far.
 #[derive(Debug, Default)]
@@ -26,6 +27,13 @@ impl RunReport {
             self.set.add(self.results.len(), member);
         }
         self.results.push(result);
+    }
+
+    /// Records an input that could not be read: reported in its place among the files (and
+    /// in the JSON document), and the run ends with exit status 2.
+    pub fn unreadable(&mut self, path: &std::path::Path, error: String) {
+        self.results.push(FileResult::unreadable(path, error));
+        self.unusable = true;
     }
 
     /// Says (on standard error) why an input or the tree could not be used: the run ends

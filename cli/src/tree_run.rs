@@ -8,11 +8,12 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use indicatif::ProgressBar;
-use zave::{Profile, SetMember, ValidateOptions};
+use zave::{Profile, ValidateOptions};
 use zave_tree::{Access, Given, Outcome, Run, SyncError, Tree};
 
+use crate::args::Format;
 use crate::render::{CHUNK, map_chunk};
-use crate::report::{FileResult, Format};
+use crate::report::FileResult;
 use crate::run_report::RunReport;
 use crate::{EXIT_USAGE, input};
 
@@ -72,25 +73,24 @@ pub fn run(job: &TreeJob<'_>, progress: &ProgressBar) -> Result<(usize, Outcome)
     for chunk in job.contracts.chunks(CHUNK) {
         let outcomes = map_chunk(chunk, |path| {
             let outcome = input::read(path).map(|input| {
-                let mut member = None;
+                let validation = zave::validate_for_set(&input.bytes, options);
+                let member = validation.member;
                 // Only the report is kept: a chunk of whole renders would hold every object.
-                let synced = zave::validate(&input.bytes, options)
+                let synced = validation
+                    .outcome
                     .map_err(SyncError::Contract)
-                    .and_then(|checked| {
-                        member = Some(SetMember::of(&checked));
-                        run.sync(checked, job.given)
-                    })
+                    .and_then(|checked| run.sync(checked, job.given))
                     .map(|tenant| (tenant.hash.to_string(), tenant.findings));
                 (input, member, synced)
             });
             progress.inc(1);
             outcome
         });
-        for outcome in outcomes {
+        for (path, outcome) in chunk.iter().zip(outcomes) {
             let (input, member, synced) = match outcome {
                 Ok(found) => found,
                 Err(error) => {
-                    report.unusable(progress, &error);
+                    report.unreadable(path, error);
                     continue;
                 }
             };

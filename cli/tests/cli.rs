@@ -113,7 +113,7 @@ fn json_format_carries_every_field() {
     assert_eq!(first["help"], "did you mean \"container\"?");
     assert_eq!(files[1]["valid"], true);
     assert!(
-        files[1]["contractHash"]
+        files[1]["contract_hash"]
             .as_str()
             .is_some_and(|h| h.starts_with("sha256:") && h.len() == 71)
     );
@@ -130,6 +130,7 @@ fn github_format_is_one_escaped_annotation_per_finding() {
     assert_eq!(output.status.code(), Some(1));
     let text = stdout(&output);
     let lines: Vec<&str> = text.lines().collect();
+    // Every stage's findings at once: Z114, Z201, Z203, Z112.
     assert_eq!(lines.len(), 4, "{text}");
     assert!(
         lines.iter().all(|l| l.starts_with("::error file=")),

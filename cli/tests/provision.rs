@@ -45,6 +45,15 @@ fn writes_the_files_a_runner_executes() {
     let runner = std::fs::read_to_string(out.join("run.sh")).expect("run.sh written");
     assert!(runner.contains("ACL SETUSER 'ledger' reset on \"#$hash\""));
     assert!(!out.join("provision.sql").exists(), "Redis needs no SQL");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(out.join("run.sh"))
+            .expect("run.sh")
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o111, 0o111, "run.sh is executable: {mode:o}");
+    }
 }
 
 #[cfg(unix)]

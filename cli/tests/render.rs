@@ -458,7 +458,8 @@ fn explain_names_the_origin_of_each_part() {
         &fixture("platform/mia.yaml"),
         "--profile",
         "kind",
-        "--json",
+        "--format",
+        "json",
     ]);
     let parsed: serde_json::Value = serde_json::from_slice(&json.stdout).expect("JSON");
     assert!(

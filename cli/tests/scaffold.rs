@@ -240,10 +240,19 @@ fn flags_may_not_contradict_the_contract_on_disk() {
 fn an_invalid_name_or_combination_writes_nothing() {
     let root = tempfile::tempdir().expect("temporary folder");
     let output = zave(&["init", "Payments_API"], root.path());
-    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "a bad argument is a usage error"
+    );
     let stderr = text(&output.stderr);
-    assert!(stderr.contains("error[Z1"), "{stderr}");
-    assert!(stderr.contains("metadata.name"), "{stderr}");
+    // Said of the argument, never of a zave.yaml that was not written.
+    assert!(stderr.starts_with("zave: NAME: error[Z114]: "), "{stderr}");
+    assert!(
+        stderr.contains("did you mean \"payments-api\"?"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("zave.yaml:"), "{stderr}");
     let output = zave(
         &[
             "init",
@@ -353,8 +362,10 @@ fn check_repo_finds_an_invalid_contract_with_its_position() {
     edit(&contract, "delivery: rolling", "delivery: canary");
     let report = nonconforming(&repo, &[]);
     assert!(
-        report.starts_with("zave.yaml:12:13: error[Z201]: spec.delivery: value \"canary\""),
-        "{report}"
+        report.starts_with("error[Z201]: spec.delivery: value \"canary\"")
+            && report.contains("  --> zave.yaml:12:13\n")
+            && report.contains("^^^^^^"),
+        "the source line and a caret, as --help says: {report}"
     );
     let github = text(&check(&repo, &["--format", "github"]).stdout);
     assert!(
@@ -369,14 +380,25 @@ fn check_repo_annotates_findings_for_github() {
     fs::remove_file(repo.join("docker-compose.yml")).expect("remove");
     assert_eq!(
         nonconforming(&repo, &["--format", "github"]),
-        "::error file=docker-compose.yml,title=R001::missing%0Ahelp: run `zave init NAME --dir .` to regenerate it\n"
+        "::error file=docker-compose.yml,title=R001::missing%0Ahelp: run `zave init --dir .` to regenerate it\n"
     );
 }
 
 #[test]
 fn a_repository_without_a_contract_does_not_conform() {
     let root = tempfile::tempdir().expect("temporary folder");
-    assert!(nonconforming(root.path(), &[]).starts_with("zave.yaml: error[R001]: missing"));
+    let repo = root.path().join("Payments_API");
+    fs::create_dir(&repo).expect("folder");
+    let report = nonconforming(&repo, &[]);
+    assert!(
+        report.contains("zave.yaml: error[R001]: missing: the repository has no contract (run `zave init payments-api --dir .` to write one)"),
+        "the hint names the folder's name made valid, never a literal NAME: {report}"
+    );
+    // The files at fixed places are reported missing too, not hidden until a contract exists.
+    assert!(
+        report.contains("docker-compose.yml: error[R001]: missing"),
+        "{report}"
+    );
 }
 
 #[test]

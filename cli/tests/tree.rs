@@ -334,7 +334,7 @@ fn rendering_one_tenant_leaves_every_other_tenant_byte_identical_and_prune_takes
     let stderr = text(&pruned.stderr);
     assert!(
         stderr.contains("removed:  clusters/kind/tenants/docs/deployment-docs.yaml\n")
-            && stderr.contains("1 tenants in the tree"),
+            && stderr.contains("1 tenant in the tree"),
         "{stderr}"
     );
     assert!(deployment(out, "mia").contains(&image("mia", 'a')));
@@ -1056,7 +1056,7 @@ fn render_check_and_diff_out_find_the_same_differences() {
 
     // Rendered with a version and a bundle: the same flags find nothing.
     render_ok(out, &mia, &[]);
-    let inputs = strings(&["--version", "mia=sha-1234567", "--bundle", "b1"]);
+    let inputs = strings(&["--version-label", "mia=sha-1234567", "--bundle", "b1"]);
     render_ok(out, &mia, &inputs);
     assert!(deployment(out, "mia").contains("sha-1234567"));
     let (code, listing, unified) = check_and_diff(out, &mia, &inputs);
@@ -1130,7 +1130,7 @@ fn only_files_with_zaves_exact_header_are_zaves() {
     ] {
         assert!(stderr.contains(line), "pruning is reported: {stderr}");
     }
-    assert!(stderr.contains("1 tenants in the tree"), "{stderr}");
+    assert!(stderr.contains("1 tenant in the tree"), "{stderr}");
     assert_eq!(fs::read_to_string(&lookalike).expect("kept"), hand_written);
     assert_eq!(
         fs::read_to_string(foreign.join("kustomization.yaml")).expect("kept"),

@@ -23,8 +23,8 @@ pub mod tree;
 pub mod yaml;
 
 pub use contract::{
-    CheckedContract, ContractHash, SetCheck, SetFindings, SetMember, ValidateOptions, check_set,
-    contract_schema, validate, validate_document,
+    CheckedContract, ContractHash, SetCheck, SetFindings, SetMember, ValidateOptions, Validation,
+    check_set, contract_schema, validate, validate_document, validate_for_set,
 };
 pub use diagnostic::{Code, Diagnostic, Diagnostics, Severity, TextStyle};
 pub use manifest::{FileKind, RenderedFile, index_files, to_stream};

@@ -1,12 +1,33 @@
 //! "Did you mean" suggestions for near-miss keys and values.
 
 /// The candidate closest to `input`, when one is close enough to be a likely typo: equal but
-/// for case, or within an edit distance of a third of its length (at least 1, at most 3).
+/// for case, within an edit distance of a third of its length (at least 1, at most 3), or
+/// else the one candidate that starts with it as a whole word (`public` for `public-http`).
 pub fn closest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let candidates: Vec<&str> = candidates.into_iter().collect();
+    closest_by_spelling(input, &candidates).or_else(|| only_word_prefix(input, &candidates))
+}
+
+fn only_word_prefix<'a>(input: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    let lowered = input.to_lowercase();
+    let mut found = candidates.iter().copied().filter(|candidate| {
+        candidate
+            .to_lowercase()
+            .strip_prefix(&lowered)
+            .is_some_and(|rest| rest.starts_with('-'))
+    });
+    match (found.next(), found.next()) {
+        (Some(only), None) if !lowered.is_empty() => Some(only),
+        _ => None,
+    }
+}
+
+fn closest_by_spelling<'a>(input: &str, candidates: &[&'a str]) -> Option<&'a str> {
     let lowered = input.to_lowercase();
     let budget = (input.chars().count() / 3).clamp(1, 3);
     candidates
-        .into_iter()
+        .iter()
+        .copied()
         .map(|candidate| {
             let distance = if candidate.to_lowercase() == lowered {
                 0
@@ -76,6 +97,20 @@ mod tests {
             Some("public-http")
         );
         assert_eq!(closest("gprc", EXPOSURES.iter().copied()), Some("grpc"));
+    }
+
+    #[test]
+    fn suggests_the_one_value_a_word_begins() {
+        assert_eq!(
+            closest("public", EXPOSURES.iter().copied()),
+            Some("public-http")
+        );
+        assert_eq!(
+            closest("internal", EXPOSURES.iter().copied()),
+            Some("internal-http")
+        );
+        // Two values begin with "gpu": no guess.
+        assert_eq!(closest("gpu", ["gpu-small", "gpu-large"]), None);
     }
 
     #[test]

@@ -16,6 +16,11 @@ from typing import List
 import zave
 
 
+def counted(count: int, noun: str) -> str:
+    """`1 tenant`, `2 tenants`: a count with its noun in the right number."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 def main(argv: List[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("contracts", type=pathlib.Path)
@@ -32,7 +37,7 @@ def main(argv: List[str]) -> int:
             for d in errors:
                 print(f"{path}:{d.line}:{d.column}: {d.code} {d.path}: {d.message}", file=sys.stderr)
     if refused:
-        print(f"nothing written, {refused} contracts refused")
+        print(f"nothing written, {counted(refused, 'contract')} refused")
         return 1
     try:
         report = zave.write_tree(args.out, paths, profile=args.profile)
@@ -48,8 +53,8 @@ def main(argv: List[str]) -> int:
     for difference in report.differences:
         print(difference)
     written = sum(d.change in ("added", "changed") for d in report.differences)
-    tenants = f"{report.tenants} tenants in the tree"
-    print(f"{written} files written, {tenants}, {refused} contracts refused")
+    tenants = f"{counted(report.tenants, 'tenant')} in the tree"
+    print(f"{counted(written, 'file')} written, {tenants}, {counted(refused, 'contract')} refused")
     return 0
 
 

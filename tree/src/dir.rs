@@ -42,6 +42,7 @@ const FOLDER_FLAGS: OFlags = OFlags::RDONLY
 /// The permissions of what zave creates, before the umask: what `mkdir` and editors use.
 const FOLDER_MODE: Mode = Mode::from_raw_mode(0o755);
 const FILE_MODE: Mode = Mode::from_raw_mode(0o644);
+const EXECUTABLE_MODE: Mode = Mode::from_raw_mode(0o755);
 
 impl Dir {
     /// Wraps an opened folder handle.
@@ -186,10 +187,19 @@ impl Dir {
 
     /// Creates the file `name`, which must not exist, with `content`.
     pub fn create_file(&self, name: &str, content: &[u8]) -> Result<(), TreeError> {
+        self.create(name, content, FILE_MODE)
+    }
+
+    /// Creates the executable file `name` (a script), which must not exist, with `content`.
+    pub fn create_executable(&self, name: &str, content: &[u8]) -> Result<(), TreeError> {
+        self.create(name, content, EXECUTABLE_MODE)
+    }
+
+    fn create(&self, name: &str, content: &[u8], mode: Mode) -> Result<(), TreeError> {
         checked(name, &self.path)?;
         let flags =
             OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::CLOEXEC;
-        let fd = rustix::fs::openat(&self.fd, name, flags, FILE_MODE)
+        let fd = rustix::fs::openat(&self.fd, name, flags, mode)
             .map_err(|error| self.io(name, error))?;
         File::from(fd)
             .write_all(content)

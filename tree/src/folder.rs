@@ -74,6 +74,15 @@ impl Folder {
     /// renamed over whatever file is there (the caller decided it may be replaced). Creates
     /// the folders on the way; never writes through a link, nor over a folder.
     pub fn write_file(&self, relative: &str, content: &str) -> Result<(), TreeError> {
+        self.write(relative, content, false)
+    }
+
+    /// Writes the script `content` at `relative` as [`Folder::write_file`] does, executable.
+    pub fn write_executable(&self, relative: &str, content: &str) -> Result<(), TreeError> {
+        self.write(relative, content, true)
+    }
+
+    fn write(&self, relative: &str, content: &str, executable: bool) -> Result<(), TreeError> {
         let Some((dir, name)) = self.parent_of(relative, true)? else {
             return Err(TreeError::Outside(relative.to_owned()));
         };
@@ -86,7 +95,12 @@ impl Folder {
             });
         }
         let temporary = Names::new()?.scratch(Purpose::Temporary, name);
-        dir.create_file(&temporary, content.as_bytes())
+        let created = if executable {
+            dir.create_executable(&temporary, content.as_bytes())
+        } else {
+            dir.create_file(&temporary, content.as_bytes())
+        };
+        created
             .and_then(|()| dir.rename(&temporary, &dir, name))
             .inspect_err(|_| {
                 let _ = dir.remove_file(&temporary);

@@ -1,6 +1,8 @@
-//! Contract-specific help for stage 1: fields the platform derives, and corrected names.
+//! Contract-specific help for stage 1: fields the platform derives, corrected names, and the
+//! reserved values never offered as a fix.
 
-use super::model::NAME_MAX_LENGTH;
+use super::compat::Implemented;
+use super::model::{BuildMode, CapabilityName, Delivery, NAME_MAX_LENGTH, Runtime, Tier};
 use crate::document::{Path, PathSegment};
 use crate::schema::Hints;
 use crate::suggest::suggesting;
@@ -55,6 +57,25 @@ impl Hints for ContractHints {
             .iter()
             .find(|(field, _)| *field == key)
             .map(|(_, help)| (*help).to_owned())
+    }
+
+    fn is_reserved(&self, path: &Path, value: &str) -> bool {
+        fn reserved<T: Implemented>(value: &str) -> bool {
+            T::VALUES
+                .iter()
+                .any(|v| v.text() == value && !v.is_implemented())
+        }
+        match path.segments().last() {
+            Some(PathSegment::Key(key)) => match key.as_str() {
+                "runtime" => reserved::<Runtime>(value),
+                "delivery" => reserved::<Delivery>(value),
+                "mode" => reserved::<BuildMode>(value),
+                "tier" => reserved::<Tier>(value),
+                "name" => reserved::<CapabilityName>(value),
+                _ => false,
+            },
+            _ => false,
+        }
     }
 
     fn invalid_format(&self, path: &Path, value: &str) -> Option<String> {

@@ -5,6 +5,7 @@ mod checked;
 mod compat;
 mod hash;
 mod hints;
+mod left_out;
 pub mod migrate;
 pub mod model;
 pub mod offers;
@@ -16,4 +17,6 @@ pub use compat::Implemented;
 pub use hash::ContractHash;
 pub use hints::suggest_name;
 pub use set::{SetCheck, SetFindings, SetMember, check_set, is_callable};
-pub use validate::{ValidateOptions, contract_schema, validate, validate_document};
+pub use validate::{
+    ValidateOptions, Validation, contract_schema, validate, validate_document, validate_for_set,
+};

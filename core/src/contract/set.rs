@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::checked::{CheckedContract, SetSpans};
+use super::left_out::LeftOut;
 use super::model::Exposure;
 use crate::diagnostic::{self, Code, Diagnostic, Severity};
 use crate::document::Path;
@@ -13,7 +14,8 @@ use crate::document::Path;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SetMember {
     name: String,
-    exposure: Exposure,
+    /// `None` when the contract's exposure was refused: whether it can be called is unknown.
+    exposure: Option<Exposure>,
     dependencies: Vec<String>,
     spans: SetSpans,
 }
@@ -23,10 +25,27 @@ impl SetMember {
     pub fn of(checked: &CheckedContract) -> SetMember {
         SetMember {
             name: checked.name.clone(),
-            exposure: checked.exposure,
+            exposure: Some(checked.exposure),
             dependencies: checked.dependencies.clone(),
             spans: checked.spans.clone(),
         }
+    }
+
+    /// The facts of a contract stage 1 may have refused in part: none without a valid name,
+    /// and only the exposure and dependencies that are valid.
+    pub(crate) fn valid_part(checked: &CheckedContract, left_out: &LeftOut) -> Option<SetMember> {
+        if left_out.contains("metadata.name") || left_out.contains("metadata") {
+            return None;
+        }
+        let mut member = SetMember::of(checked);
+        if left_out.contains("spec") || left_out.contains("spec.exposure") {
+            member.exposure = None;
+        }
+        if left_out.contains("spec") || left_out.contains("spec.dependencies") {
+            member.dependencies.clear();
+            member.spans.dependencies.clear();
+        }
+        Some(member)
     }
 
     /// The contract's name.
@@ -119,14 +138,16 @@ pub fn check_set(members: &[SetMember], strict: bool) -> Vec<(usize, Diagnostic)
                 .key("workload");
             let span = member.spans.dependencies.get(position).copied().flatten();
             match first_named.get(workload.as_str()).map(|&i| &members[i]) {
-                Some(callee) if !is_callable(callee.exposure) => own.push(
+                Some(SetMember {
+                    exposure: Some(exposure),
+                    ..
+                }) if !is_callable(*exposure) => own.push(
                     Diagnostic::new(
                         Code::UncallableDependency,
                         &path,
                         span,
                         format!(
-                            "workload \"{workload}\" cannot be called by other tenants: its exposure is \"{}\"",
-                            callee.exposure
+                            "workload \"{workload}\" cannot be called by other tenants: its exposure is \"{exposure}\""
                         ),
                     )
                     .with_help(format!(

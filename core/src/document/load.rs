@@ -359,17 +359,14 @@ fn syntax_error(error: &ScanError, text: &str) -> Diagnostic {
     if info.contains("recursion limit") {
         return too_deep(Span::point(at));
     }
-    let diagnostic = Diagnostic::new(
+    let problem = super::syntax::explain(info, at, text);
+    Diagnostic::new(
         Code::Syntax,
         &Path::root(),
-        Some(Span::point(at)),
-        format!("malformed YAML: {info}"),
-    );
-    if info.contains("tab") {
-        diagnostic.with_help("indent with spaces: YAML does not allow tabs in indentation")
-    } else {
-        diagnostic
-    }
+        Some(Span::point(problem.at)),
+        problem.message,
+    )
+    .with_help(problem.help)
 }
 
 const CORE_TAG_HANDLE: &str = "tag:yaml.org,2002:";

@@ -4,6 +4,7 @@ mod data;
 mod load;
 mod node;
 mod scalar;
+mod syntax;
 
 pub use data::from_json;
 pub use load::{MAX_ALIAS_EXPANSION, MAX_ALIASES, MAX_DEPTH, MAX_INPUT_BYTES, load};

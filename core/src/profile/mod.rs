@@ -94,6 +94,21 @@ impl Profile {
             .map(|(_, source)| *source)
     }
 
+    /// A built-in profile's YAML as `zave profile show` prints it, to copy and adapt: its
+    /// schema reference is the published schema of this release, so the copy works anywhere.
+    pub fn builtin_printable(name: &str) -> Option<String> {
+        let source = Profile::builtin_source(name)?;
+        let body = source
+            .strip_prefix("# yaml-language-server:")
+            .and_then(|rest| rest.split_once('\n'))
+            .map_or(source, |(_, body)| body);
+        Some(format!(
+            "# yaml-language-server: $schema={}/raw/v{}/schemas/profile.schema.json\n{body}",
+            env!("CARGO_PKG_REPOSITORY"),
+            crate::VERSION,
+        ))
+    }
+
     /// Reads and checks a profile document: the schema, then the consistency of its settings,
     /// then Kubernetes' grammar for every value it carries into objects. Warnings are dropped;
     /// [`Profile::load`] returns them, or refuses them when strict.

@@ -18,7 +18,7 @@ pub enum Origin {
     Profile(String),
     /// A default or injection zave applied, with its code.
     Mutation(String),
-    /// An input from CI (`--image`, `--version`, `--bundle`).
+    /// An input from CI (`--image`, `--version-label`, `--bundle`).
     Input(String),
     /// A platform convention zave always applies.
     Convention(String),
@@ -382,7 +382,7 @@ fn explain_deployment(
     if ctx.version.is_some() {
         part(
             "metadata.labels[app.kubernetes.io/version]",
-            vec![Origin::Input("--version".to_owned())],
+            vec![Origin::Input("--version-label".to_owned())],
         );
     }
 }

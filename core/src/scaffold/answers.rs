@@ -62,6 +62,19 @@ impl InitAnswers {
         }
     }
 
+    /// Writes out what `profile` would inject (W003): the capabilities it requires of a
+    /// container, so the contract validates under `--strict` with that profile.
+    pub fn require_from(&mut self, profile: &crate::Profile) {
+        if self.runtime != Runtime::Container {
+            return;
+        }
+        for required in &profile.spec.policy.required_capabilities {
+            if !self.capabilities.contains(required) {
+                self.capabilities.push(*required);
+            }
+        }
+    }
+
     /// The contract's text: every default written out, so it validates without a warning,
     /// with the schema comment editors read. The name is written as given; validating the
     /// text is what checks it.

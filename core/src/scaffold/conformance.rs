@@ -96,7 +96,41 @@ pub enum OnDisk {
     File(Vec<u8>),
 }
 
-const REGENERATE: &str = "run `zave init NAME --dir .` to regenerate it";
+const REGENERATE: &str = "run `zave init --dir .` to regenerate it";
+
+/// The files of a repository whose contract is invalid, so what zave would generate is not
+/// known: each file at a fixed place (not the Dockerfile, whose place the contract chooses)
+/// that is missing or not a regular file.
+pub fn check_present(read: &dyn Fn(&str) -> OnDisk) -> Vec<RepoFinding> {
+    let fixed = [
+        super::compose::COMPOSE_PATH,
+        super::readme::GITIGNORE_PATH,
+        super::readme::README_PATH,
+        BINDING_PATH,
+    ];
+    let help = "fix zave.yaml, then run `zave init --dir .` to generate it";
+    let mut findings: Vec<RepoFinding> = fixed
+        .into_iter()
+        .filter_map(|path| {
+            let (code, message) = match read(path) {
+                OnDisk::File(_) => return None,
+                OnDisk::Missing => (RepoCode::Missing, "missing"),
+                OnDisk::NotAFile => (
+                    RepoCode::NotAFile,
+                    "is not a regular file (a folder or a symbolic link)",
+                ),
+            };
+            Some(RepoFinding {
+                path: path.to_owned(),
+                code,
+                message: message.to_owned(),
+                help: help.to_owned(),
+            })
+        })
+        .collect();
+    findings.sort();
+    findings
+}
 
 /// The findings of a repository: `expected` is what zave generates from its (valid) contract,
 /// `read` tells what stands at a path, `workflows` names every entry of `.github/workflows/`.
@@ -141,7 +175,7 @@ pub fn check_repository(
                 path,
                 RepoCode::BindingNotGenerated,
                 "is not the CI binding zave generates (it has no zave header)".to_owned(),
-                "the build workflow is the platform's: run `zave init NAME --dir . --force` to restore it",
+                "the build workflow is the platform's: run `zave init --dir . --force` to restore it",
             ),
             (FileRole::Binding, true) => {
                 let found = pinned_reference(&String::from_utf8_lossy(&existing))
@@ -163,7 +197,7 @@ pub fn check_repository(
                 RepoCode::Differs,
                 "carries zave's header but differs from what zave generates now (edited by hand, or out of date)"
                     .to_owned(),
-                "regenerate it with `zave init NAME --dir .`, or delete its header line to make it yours",
+                "regenerate it with `zave init --dir .`, or delete its header line to make it yours",
             ),
             // Header removed: the tenant took the file over.
             (FileRole::Generated, false) => {}

@@ -12,7 +12,7 @@ mod settings;
 mod workflow;
 
 pub use answers::{CONTRACT_PATH, InitAnswers, Question};
-pub use conformance::{OnDisk, RepoCode, RepoFinding, check_repository};
+pub use conformance::{OnDisk, RepoCode, RepoFinding, check_present, check_repository};
 pub use header::has_header;
 pub use settings::{PinOverride, ScaffoldSettings, SettingsError};
 pub use workflow::{BINDING_PATH, WORKFLOWS_DIR};

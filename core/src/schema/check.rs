@@ -53,6 +53,11 @@ pub trait Hints {
     fn unknown_key(&self, _path: &Path, _key: &str) -> Option<String> {
         None
     }
+    /// Whether `value`, allowed at `path`, is reserved: accepted by the schema (a later stage
+    /// refuses it) but not offered when a user is told what to write.
+    fn is_reserved(&self, _path: &Path, _value: &str) -> bool {
+        false
+    }
     /// Help for a string at `path` that breaks its pattern or length.
     fn invalid_format(&self, _path: &Path, _value: &str) -> Option<String> {
         None
@@ -141,9 +146,7 @@ impl<'a> Checker<'a> {
                         describe(&node.value)
                     ),
                 );
-                if let Some(help) = description(schema) {
-                    finding = finding.with_help(help);
-                }
+                finding = finding.with_help(type_help(schema, expected, &node.value));
                 self.findings.push(finding);
                 return;
             }
@@ -176,20 +179,26 @@ impl<'a> Checker<'a> {
         node: &Node,
         path: &Trail<'_>,
     ) {
+        let at = path.path();
+        let offered: Vec<&str> = allowed
+            .iter()
+            .copied()
+            .filter(|value| !self.hints.is_reserved(&at, value))
+            .collect();
         let Value::String(text) = &node.value else {
             let example = schema
                 .get("default")
                 .and_then(Json::as_str)
-                .or(allowed.first().copied())
+                .or(offered.first().copied())
                 .unwrap_or_default();
             self.findings.push(
                 Diagnostic::new(
                     Code::WrongType,
-                    &path.path(),
+                    &at,
                     Some(node.span),
                     format!(
                         "expected one of {}, found {}",
-                        list(allowed),
+                        list(&offered),
                         describe(&node.value)
                     ),
                 )
@@ -200,20 +209,19 @@ impl<'a> Checker<'a> {
         if allowed.contains(&text.as_str()) {
             return;
         }
-        let message = match allowed {
+        let message = match offered.as_slice() {
             [only] => format!(
                 "value {} is not supported; expected \"{only}\"",
                 quote(text)
             ),
-            _ => format!("value {} is not one of {}", quote(text), list(allowed)),
+            _ => format!("value {} is not one of {}", quote(text), list(&offered)),
         };
-        let help = match allowed {
+        let help = match offered.as_slice() {
             [only] => format!("the only value zave understands here is \"{only}\""),
-            _ => did_you_mean(text, allowed, "allowed"),
+            _ => did_you_mean(text, &offered, "allowed"),
         };
         self.findings.push(
-            Diagnostic::new(Code::UnknownValue, &path.path(), Some(node.span), message)
-                .with_help(help),
+            Diagnostic::new(Code::UnknownValue, &at, Some(node.span), message).with_help(help),
         );
     }
 
@@ -477,6 +485,44 @@ fn type_nouns(expected: &Json) -> String {
             .collect::<Vec<_>>()
             .join(" or "),
         _ => "a value".to_owned(),
+    }
+}
+
+/// A fix for a value of the wrong type: a `key value` line that lacks its colon, else what to
+/// write, with the example the schema's description gives.
+fn type_help(schema: &Map<String, Json>, expected: &Json, found: &Value) -> String {
+    if let (Some("object"), Value::String(text)) = (expected.as_str(), found) {
+        if let Some((key, value)) = text.split_once(' ').filter(|_| !text.contains(':')) {
+            return format!(
+                "is a `:` missing? write `{key}: {}` to make it a mapping",
+                value.trim()
+            );
+        }
+    }
+    let what = type_nouns(expected);
+    // An example is code the description introduces as the value's own form: "a mapping such
+    // as `…`", "written `…`", "a list of `…` entries".
+    let example = schema
+        .get("description")
+        .and_then(Json::as_str)
+        .and_then(|text| {
+            let parts: Vec<&str> = text.split('`').collect();
+            parts.windows(2).step_by(2).find_map(|pair| {
+                let introduced = [
+                    "a mapping such as ",
+                    "written ",
+                    "a list of ",
+                    "one key: ",
+                    "contract: ",
+                ]
+                .iter()
+                .any(|lead| pair[0].ends_with(lead));
+                (introduced && !pair[1].is_empty()).then_some(pair[1])
+            })
+        });
+    match example {
+        Some(example) => format!("write {what} here, such as `{example}`"),
+        None => format!("write {what} here"),
     }
 }
 
