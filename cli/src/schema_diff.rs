@@ -7,7 +7,7 @@ use clap::Args;
 use serde_json::Value as Json;
 use zave::schema::diff::{Change, Class, any_breaking, classify};
 
-use crate::report::Format;
+use crate::args::{Format, FormatArg};
 use crate::{EXIT_USAGE, input, print};
 
 /// The arguments of `zave schema diff`.
@@ -19,9 +19,8 @@ pub struct SchemaDiffArgs {
     /// The newer schema (JSON).
     #[arg(value_name = "NEW")]
     new: PathBuf,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    format: Format,
+    #[command(flatten)]
+    format: FormatArg,
 }
 
 /// Prints the classification; exit 0 when nothing breaks, 1 when something does, 2 when a
@@ -37,7 +36,7 @@ pub fn run(args: &SchemaDiffArgs) -> ExitCode {
         }
     };
     let changes = classify(&old.1, &new.1);
-    let text = match args.format {
+    let text = match args.format.format {
         Format::Human => human(&changes),
         Format::Json => json(&old.0, &new.0, &changes),
         Format::Github => github(&changes),
