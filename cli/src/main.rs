@@ -6,6 +6,7 @@ mod contract_migrate;
 mod diff;
 mod explain;
 mod init;
+mod platform;
 mod input;
 mod inputs_arg;
 mod profile_arg;
@@ -52,6 +53,9 @@ enum Command {
     /// Check a tenant repository conforms: valid contract, generated files as zave generates
     /// them, no workflow but the binding. Exit 0 conforms, 1 findings, 2 usage or I/O errors.
     CheckRepo(check_repo::CheckRepoArgs),
+    /// Render the platform bootstrap a new cluster needs before tenants reconcile: namespaces,
+    /// the Argo CD project and the Flux source and Kustomizations applying the indexes.
+    Platform(platform::PlatformArgs),
     /// Print the database provisioning script a contract gets under a profile, for review.
     ProvisionScript(provision::ProvisionArgs),
     /// List or print the built-in profiles.
@@ -124,6 +128,7 @@ fn main() -> ExitCode {
         Command::Init(args) => init::run(&args),
         Command::CheckRepo(args) => check_repo::run(&args),
         Command::ProvisionScript(args) => provision::run(&args),
+        Command::Platform(args) => platform::run(&args),
         Command::Profile(ProfileCommand::List) => {
             let list: String = zave::profile::builtin_names()
                 .filter_map(zave::Profile::builtin)

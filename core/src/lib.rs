@@ -14,6 +14,7 @@ pub mod diff;
 pub mod document;
 mod hex;
 pub mod manifest;
+pub mod platform;
 pub mod profile;
 pub mod render;
 pub mod scaffold;

@@ -13,7 +13,7 @@ pub mod persistence;
 mod routing;
 pub(crate) mod secrets;
 pub mod summary;
-mod tenancy;
+pub(crate) mod tenancy;
 mod workload;
 
 use crate::contract::model::Tier;
