@@ -1,5 +1,6 @@
 //! `zave`: the command-line surface of the zave core, for people and CI.
 
+mod argocd_plugin;
 mod args;
 mod check_repo;
 mod contract_migrate;
@@ -53,6 +54,10 @@ enum Command {
     /// Check a tenant repository conforms: valid contract, generated files as zave generates
     /// them, no workflow but the binding. Exit 0 conforms, 1 findings, 2 usage or I/O errors.
     CheckRepo(check_repo::CheckRepoArgs),
+    /// What Argo CD's Config Management Plugin runs in a tenant repository: zave.yaml of the
+    /// working directory rendered to its workload objects on standard output; flags not given
+    /// come from the plugin parameters (ARGOCD_ENV_ZAVE_PROFILE, _IMAGE, _VERSION_LABEL, _BUNDLE).
+    ArgocdGenerate(argocd_plugin::ArgocdGenerateArgs),
     /// Render the platform bootstrap a new cluster needs before tenants reconcile: namespaces,
     /// the Argo CD project and the Flux source and Kustomizations applying the indexes.
     Platform(platform::PlatformArgs),
@@ -129,6 +134,7 @@ fn main() -> ExitCode {
         Command::CheckRepo(args) => check_repo::run(&args),
         Command::ProvisionScript(args) => provision::run(&args),
         Command::Platform(args) => platform::run(&args),
+        Command::ArgocdGenerate(args) => argocd_plugin::run(&args),
         Command::Profile(ProfileCommand::List) => {
             let list: String = zave::profile::builtin_names()
                 .filter_map(zave::Profile::builtin)
