@@ -21,9 +21,19 @@ fn the_flux_kustomizations_apply_the_paths_render_writes() {
     let root = out.path().to_str().expect("UTF-8 path");
     let contract = common::fixture("platform/payments-api.yaml");
     let rendered = zave(&["render", &contract, "--profile", "kind", "--out", root]);
-    assert_eq!(rendered.status.code(), Some(0), "{}", text(&rendered.stderr));
+    assert_eq!(
+        rendered.status.code(),
+        Some(0),
+        "{}",
+        text(&rendered.stderr)
+    );
     let bootstrap = zave(&["platform", "--profile", "kind", "--out", root]);
-    assert_eq!(bootstrap.status.code(), Some(0), "{}", text(&bootstrap.stderr));
+    assert_eq!(
+        bootstrap.status.code(),
+        Some(0),
+        "{}",
+        text(&bootstrap.stderr)
+    );
     let stream = text(&zave(&["platform", "--profile", "kind"]).stdout);
     let paths: Vec<&str> = stream
         .lines()

@@ -106,28 +106,26 @@ pub fn platform_files(profile: &Profile) -> Result<Vec<RenderedFile>, EmitError>
             },
         },
     };
-    let flux_kustomization = |name: &str, path: String, depends_on: Option<&str>| {
-        CustomResource {
-            api_version: "kustomize.toolkit.fluxcd.io/v1",
-            kind: "Kustomization",
-            metadata: meta(name, Some(FLUX_NAMESPACE)),
-            spec: FluxKustomizationSpec {
-                depends_on: depends_on
-                    .map(|name| {
-                        vec![DependsOn {
-                            name: name.to_owned(),
-                        }]
-                    })
-                    .unwrap_or_default(),
-                interval: "10m0s".to_owned(),
-                path: format!("./{path}"),
-                prune: true,
-                source_ref: SourceRef {
-                    kind: "GitRepository",
-                    name: SOURCE_NAME.to_owned(),
-                },
+    let flux_kustomization = |name: &str, path: String, depends_on: Option<&str>| CustomResource {
+        api_version: "kustomize.toolkit.fluxcd.io/v1",
+        kind: "Kustomization",
+        metadata: meta(name, Some(FLUX_NAMESPACE)),
+        spec: FluxKustomizationSpec {
+            depends_on: depends_on
+                .map(|name| {
+                    vec![DependsOn {
+                        name: name.to_owned(),
+                    }]
+                })
+                .unwrap_or_default(),
+            interval: "10m0s".to_owned(),
+            path: format!("./{path}"),
+            prune: true,
+            source_ref: SourceRef {
+                kind: "GitRepository",
+                name: SOURCE_NAME.to_owned(),
             },
-        }
+        },
     };
     let tenants = flux_kustomization(TENANTS_KUSTOMIZATION, flux_index_dir(prefix), None);
     let applications = flux_kustomization(
@@ -136,7 +134,10 @@ pub fn platform_files(profile: &Profile) -> Result<Vec<RenderedFile>, EmitError>
         Some(TENANTS_KUSTOMIZATION),
     );
 
-    let header = header(&format!("platform bootstrap, profile \"{}\"", profile.name()));
+    let header = header(&format!(
+        "platform bootstrap, profile \"{}\"",
+        profile.name()
+    ));
     let dir = bootstrap_dir(prefix);
     let mut files = Vec::new();
     let mut names = Vec::new();
@@ -153,7 +154,9 @@ pub fn platform_files(profile: &Profile) -> Result<Vec<RenderedFile>, EmitError>
     };
     for name in namespaces {
         let object = namespace(name);
-        add(format!("namespace-{name}.yaml"), &|out| write_yaml(&object, out))?;
+        add(format!("namespace-{name}.yaml"), &|out| {
+            write_yaml(&object, out)
+        })?;
     }
     add(
         format!("appproject-{}.yaml", gitops.argocd_project),
