@@ -15,6 +15,7 @@ mod prompt;
 mod provision;
 mod render;
 mod report;
+mod review;
 mod run_report;
 mod schema_diff;
 mod tree_run;
@@ -58,6 +59,9 @@ enum Command {
     /// working directory rendered to its workload objects on standard output; flags not given
     /// come from the plugin parameters (ARGOCD_ENV_ZAVE_PROFILE, _IMAGE, _VERSION_LABEL, _BUNDLE).
     ArgocdGenerate(argocd_plugin::ArgocdGenerateArgs),
+    /// What a change of contracts does in the platform's terms (exposure, egress, tier and
+    /// quota, capabilities, database engine), then the files it touches: Markdown or JSON.
+    Review(review::ReviewArgs),
     /// Render the platform bootstrap a new cluster needs before tenants reconcile: namespaces,
     /// the Argo CD project and the Flux source and Kustomizations applying the indexes.
     Platform(platform::PlatformArgs),
@@ -134,6 +138,7 @@ fn main() -> ExitCode {
         Command::CheckRepo(args) => check_repo::run(&args),
         Command::ProvisionScript(args) => provision::run(&args),
         Command::Platform(args) => platform::run(&args),
+        Command::Review(args) => review::run(&args),
         Command::ArgocdGenerate(args) => argocd_plugin::run(&args),
         Command::Profile(ProfileCommand::List) => {
             let list: String = zave::profile::builtin_names()

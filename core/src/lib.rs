@@ -17,6 +17,7 @@ pub mod manifest;
 pub mod platform;
 pub mod profile;
 pub mod render;
+pub mod review;
 pub mod scaffold;
 pub mod schema;
 mod suggest;
