@@ -59,7 +59,10 @@ pub fn run(args: &ReviewArgs) -> ExitCode {
 }
 
 /// The valid contracts of `folder` and the tree they render, index included.
-fn side(folder: &Path, profile: &Profile) -> Result<(Vec<CheckedContract>, Vec<RenderedFile>), ExitCode> {
+fn side(
+    folder: &Path,
+    profile: &Profile,
+) -> Result<(Vec<CheckedContract>, Vec<RenderedFile>), ExitCode> {
     let entries = std::fs::read_dir(folder)
         .map_err(|error| usage(&format_args!("{}: {error}", folder.display())))?;
     let mut paths: Vec<PathBuf> = entries

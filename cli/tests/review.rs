@@ -16,9 +16,22 @@ fn each_fixture_pair_as_markdown_and_json() {
     for name in ["platform-change", "no-change"] {
         let [base, head] = case(name);
         let markdown = zave(&["review", &base, &head, "--profile", "kind"]);
-        assert_eq!(markdown.status.code(), Some(0), "{}", text(&markdown.stderr));
+        assert_eq!(
+            markdown.status.code(),
+            Some(0),
+            "{}",
+            text(&markdown.stderr)
+        );
         insta::assert_snapshot!(format!("{name}.md"), text(&markdown.stdout));
-        let json = zave(&["review", &base, &head, "--profile", "kind", "--format", "json"]);
+        let json = zave(&[
+            "review",
+            &base,
+            &head,
+            "--profile",
+            "kind",
+            "--format",
+            "json",
+        ]);
         assert_eq!(json.status.code(), Some(0), "{}", text(&json.stderr));
         insta::assert_snapshot!(format!("{name}.json"), text(&json.stdout));
     }
@@ -27,7 +40,15 @@ fn each_fixture_pair_as_markdown_and_json() {
 #[test]
 fn the_change_kinds_a_platform_team_gates_on() {
     let [base, head] = case("platform-change");
-    let output = zave(&["review", &base, &head, "--profile", "kind", "--format", "json"]);
+    let output = zave(&[
+        "review",
+        &base,
+        &head,
+        "--profile",
+        "kind",
+        "--format",
+        "json",
+    ]);
     let review: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
     let changes = |tenant: &str| -> Vec<String> {
         review["tenants"]
@@ -52,13 +73,24 @@ fn the_change_kinds_a_platform_team_gates_on() {
     assert_eq!(changes("orders"), ["tenant_added"]);
     assert_eq!(changes("payments-api"), ["capability_removed"]);
     let ledger = &review["tenants"][1]["changes"][3];
-    assert_eq!(ledger["data_risk"], true, "postgres to mysql loses the data");
+    assert_eq!(
+        ledger["data_risk"], true,
+        "postgres to mysql loses the data"
+    );
 }
 
 #[test]
 fn reformatting_a_contract_is_no_change() {
     let [base, head] = case("no-change");
-    let output = zave(&["review", &base, &head, "--profile", "kind", "--format", "json"]);
+    let output = zave(&[
+        "review",
+        &base,
+        &head,
+        "--profile",
+        "kind",
+        "--format",
+        "json",
+    ]);
     let review: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
     assert_eq!(review["tenants"], serde_json::json!([]));
     assert_eq!(review["files"]["changed"], serde_json::json!([]));
@@ -67,8 +99,11 @@ fn reformatting_a_contract_is_no_change() {
 #[test]
 fn an_invalid_contract_or_a_missing_folder_is_refused() {
     let broken = tempfile::tempdir().expect("temp dir");
-    std::fs::write(broken.path().join("bad.yaml"), "apiVersion: zave.io/v1\nkind: Workload\n")
-        .expect("write");
+    std::fs::write(
+        broken.path().join("bad.yaml"),
+        "apiVersion: zave.io/v1\nkind: Workload\n",
+    )
+    .expect("write");
     let [base, _] = case("no-change");
     let dir = broken.path().to_str().expect("UTF-8");
     let output = zave(&["review", &base, dir, "--profile", "kind"]);

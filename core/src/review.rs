@@ -191,7 +191,10 @@ fn changes(old: &CheckedContract, new: &CheckedContract, profile: &Profile) -> V
 
 /// The items of `new` not in `old`, in `new`'s order.
 fn added<T: PartialEq + Clone>(old: &[T], new: &[T]) -> Vec<T> {
-    new.iter().filter(|item| !old.contains(item)).cloned().collect()
+    new.iter()
+        .filter(|item| !old.contains(item))
+        .cloned()
+        .collect()
 }
 
 fn files(base: &[RenderedFile], head: &[RenderedFile]) -> FileSummary {
