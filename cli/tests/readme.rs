@@ -32,11 +32,15 @@ fn readme_commands() -> BTreeMap<String, BTreeSet<String>> {
         let mut current: Option<String> = None;
         for line in block.lines() {
             if let Some(rest) = line.strip_prefix("zave ") {
-                let name = rest
-                    .split_whitespace()
-                    .next()
-                    .unwrap_or_default()
-                    .to_owned();
+                let mut words = rest.split_whitespace();
+                let first = words.next().unwrap_or_default().to_owned();
+                // `zave schema diff …`, `zave contract migrate …`: the subcommand's own flags.
+                let name = match words.next() {
+                    Some(second) if subcommands(&first).contains(second) => {
+                        format!("{first} {second}")
+                    }
+                    _ => first,
+                };
                 current = Some(name.clone());
                 commands.entry(name).or_default().extend(flags(rest));
             } else if line.starts_with(' ') {
@@ -54,9 +58,24 @@ fn readme_commands() -> BTreeMap<String, BTreeSet<String>> {
     commands
 }
 
-/// The flags `zave NAME --help` lists, but clap's own.
-fn help_flags(name: &str) -> BTreeSet<String> {
+/// The subcommands `zave NAME --help` lists under `Commands:`, but clap's `help`.
+fn subcommands(name: &str) -> BTreeSet<String> {
     let output = zave(&[name, "--help"]);
+    text(&output.stdout)
+        .lines()
+        .skip_while(|line| *line != "Commands:")
+        .skip(1)
+        .take_while(|line| !line.is_empty())
+        .filter_map(|line| line.split_whitespace().next().map(str::to_owned))
+        .filter(|command| command != "help")
+        .collect()
+}
+
+/// The flags `zave NAME --help` lists (NAME may be `command subcommand`), but clap's own.
+fn help_flags(name: &str) -> BTreeSet<String> {
+    let mut args: Vec<&str> = name.split(' ').collect();
+    args.push("--help");
+    let output = zave(&args);
     assert_eq!(
         output.status.code(),
         Some(0),
