@@ -9,7 +9,7 @@ use zave::manifest::workload_dir;
 use zave::tree::Recorded;
 
 use crate::args::{InputArgs, ProfileArg, StrictArg};
-use crate::{EXIT_USAGE, input, print};
+use crate::{input, print, usage};
 
 /// The contract, in the working directory Argo CD gives the plugin (the Application's path).
 const CONTRACT: &str = "zave.yaml";
@@ -130,11 +130,6 @@ pub fn run(args: &ArgocdGenerateArgs) -> ExitCode {
         .filter(|file| file.path.starts_with(&folder))
         .collect();
     print(&zave::to_stream(&workload))
-}
-
-fn usage(message: &dyn std::fmt::Display) -> ExitCode {
-    eprintln!("zave: {message}");
-    ExitCode::from(EXIT_USAGE)
 }
 
 #[cfg(test)]

@@ -193,6 +193,12 @@ fn hash(path: &std::path::Path) -> ExitCode {
     }
 }
 
+/// Says `zave: MESSAGE` on standard error; the exit status of a usage or I/O error.
+pub fn usage(message: &dyn std::fmt::Display) -> ExitCode {
+    eprintln!("zave: {message}");
+    ExitCode::from(EXIT_USAGE)
+}
+
 /// Writes to standard output; a closed pipe is not an error worth a panic.
 pub fn print(text: &str) -> ExitCode {
     let mut stdout = std::io::stdout().lock();

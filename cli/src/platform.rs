@@ -8,7 +8,7 @@ use zave::manifest::is_generated;
 use zave_tree::{Folder, OnDisk};
 
 use crate::args::ProfileArg;
-use crate::{EXIT_USAGE, print};
+use crate::{print, usage};
 
 /// The largest file `--out` reads back to see whether zave wrote it.
 const READ_LIMIT: u64 = 1 << 20;
@@ -64,9 +64,4 @@ pub fn run(args: &PlatformArgs) -> ExitCode {
         eprintln!("wrote {}", shown(&file.path));
     }
     ExitCode::SUCCESS
-}
-
-fn usage(message: &dyn std::fmt::Display) -> ExitCode {
-    eprintln!("zave: {message}");
-    ExitCode::from(EXIT_USAGE)
 }

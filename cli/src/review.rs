@@ -8,7 +8,7 @@ use zave::review::{Side, review};
 use zave::{CheckedContract, Profile, RenderInputs, RenderedFile, ValidateOptions};
 
 use crate::args::{Format, FormatArg, ProfileArg};
-use crate::{EXIT_USAGE, input, print};
+use crate::{input, print, usage};
 
 /// The arguments of `zave review`.
 #[derive(Debug, Args)]
@@ -117,9 +117,4 @@ fn side(
         .map_err(|error| usage(&error))?;
     files.extend(index);
     Ok((contracts, files))
-}
-
-fn usage(message: &dyn std::fmt::Display) -> ExitCode {
-    eprintln!("zave: {message}");
-    ExitCode::from(EXIT_USAGE)
 }
