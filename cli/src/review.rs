@@ -13,10 +13,11 @@ use crate::{input, print, usage};
 /// The arguments of `zave review`.
 #[derive(Debug, Args)]
 pub struct ReviewArgs {
-    /// The folder of contracts before the change (every `*.yaml` in it).
+    /// The contracts before the change: a folder (every `*.yaml` in it), or a git revision
+    /// of the working directory's repository (its `*.yaml` files there).
     #[arg(value_name = "BASE")]
     base: PathBuf,
-    /// The folder of contracts after the change.
+    /// The contracts after the change: a folder or a git revision, as BASE.
     #[arg(value_name = "HEAD")]
     head: PathBuf,
     #[command(flatten)]
@@ -58,24 +59,68 @@ pub fn run(args: &ReviewArgs) -> ExitCode {
     }
 }
 
-/// The valid contracts of `folder` and the tree they render, index included.
+/// The contracts of one side: every `*.yaml` of `place` when it is a folder, else of the
+/// working directory at the git revision `place`, each read whole.
+fn sources(place: &Path) -> Result<Vec<input::Input>, String> {
+    if place.is_dir() {
+        let entries =
+            std::fs::read_dir(place).map_err(|error| format!("{}: {error}", place.display()))?;
+        let mut paths: Vec<PathBuf> = entries
+            .filter_map(Result::ok)
+            .map(|entry| entry.path())
+            .filter(|path| path.extension().is_some_and(|ext| ext == "yaml") && path.is_file())
+            .collect();
+        paths.sort();
+        return paths.iter().map(|path| input::read(path)).collect();
+    }
+    let revision = place.to_string_lossy();
+    if revision.starts_with('-') {
+        return Err(format!("{revision} is neither a folder nor a git revision"));
+    }
+    let git = |args: &[&str]| -> Result<Vec<u8>, String> {
+        let output = std::process::Command::new("git")
+            .args(args)
+            .stdin(std::process::Stdio::null())
+            .output()
+            .map_err(|error| format!("git: {error}"))?;
+        if output.status.success() {
+            Ok(output.stdout)
+        } else {
+            Err(format!(
+                "{revision} is neither a folder nor a git revision here: {}",
+                String::from_utf8_lossy(&output.stderr).trim()
+            ))
+        }
+    };
+    let listing = git(&["ls-tree", "-z", "--name-only", &revision, "--", "."])?;
+    let mut names: Vec<String> = listing
+        .split(|&byte| byte == 0)
+        .filter_map(|name| std::str::from_utf8(name).ok())
+        .filter(|name| name.ends_with(".yaml") && !name.contains('/'))
+        .map(str::to_owned)
+        .collect();
+    names.sort();
+    names
+        .into_iter()
+        .map(|name| {
+            let bytes = git(&["show", &format!("{revision}:./{name}")])?;
+            Ok(input::Input {
+                name: format!("{revision}:{name}"),
+                bytes,
+            })
+        })
+        .collect()
+}
+
+/// The valid contracts of `place` and the tree they render, index included.
 fn side(
-    folder: &Path,
+    place: &Path,
     profile: &Profile,
 ) -> Result<(Vec<CheckedContract>, Vec<RenderedFile>), ExitCode> {
-    let entries = std::fs::read_dir(folder)
-        .map_err(|error| usage(&format_args!("{}: {error}", folder.display())))?;
-    let mut paths: Vec<PathBuf> = entries
-        .filter_map(Result::ok)
-        .map(|entry| entry.path())
-        .filter(|path| path.extension().is_some_and(|ext| ext == "yaml") && path.is_file())
-        .collect();
-    paths.sort();
     let mut contracts = Vec::new();
     let mut files = Vec::new();
     let mut invalid = false;
-    for path in &paths {
-        let source = input::read(path).map_err(|message| usage(&message))?;
+    for source in sources(place).map_err(|message| usage(&message))? {
         let report = |findings: &[zave::Diagnostic]| {
             let text = String::from_utf8_lossy(&source.bytes);
             eprint!(

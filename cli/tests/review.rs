@@ -113,3 +113,64 @@ fn an_invalid_contract_or_a_missing_folder_is_refused() {
     let missing = zave(&["review", &base, "no-such-folder", "--profile", "kind"]);
     assert_eq!(missing.status.code(), Some(2));
 }
+
+#[test]
+fn two_git_revisions_of_the_working_directory() {
+    let repo = tempfile::tempdir().expect("temp dir");
+    let git = |args: &[&str]| {
+        let status = std::process::Command::new("git")
+            .args([
+                "-c",
+                "user.name=zave",
+                "-c",
+                "user.email=zave@example.invalid",
+            ])
+            .args(args)
+            .current_dir(repo.path())
+            .output()
+            .expect("git runs");
+        assert!(
+            status.status.success(),
+            "git {args:?}: {}",
+            text(&status.stderr)
+        );
+    };
+    let [base, head] = case("platform-change");
+    git(&["init", "--quiet"]);
+    for (side, message) in [(&base, "base"), (&head, "head")] {
+        for entry in std::fs::read_dir(repo.path()).expect("read") {
+            let path = entry.expect("entry").path();
+            if path.extension().is_some_and(|ext| ext == "yaml") {
+                std::fs::remove_file(path).expect("remove");
+            }
+        }
+        for entry in std::fs::read_dir(side).expect("read") {
+            let path = entry.expect("entry").path();
+            let name = path.file_name().expect("name");
+            std::fs::copy(&path, repo.path().join(name)).expect("copy");
+        }
+        git(&["add", "--all"]);
+        git(&["commit", "--quiet", "--message", message]);
+    }
+    let from_git = common::zave_in(
+        &["review", "HEAD~1", "HEAD", "--profile", "kind"],
+        repo.path(),
+    );
+    assert_eq!(
+        from_git.status.code(),
+        Some(0),
+        "{}",
+        text(&from_git.stderr)
+    );
+    let from_folders = zave(&["review", &base, &head, "--profile", "kind"]);
+    assert_eq!(
+        text(&from_git.stdout),
+        text(&from_folders.stdout),
+        "the same contracts from git revisions review the same"
+    );
+    let unknown = common::zave_in(
+        &["review", "no-such-rev", "HEAD", "--profile", "kind"],
+        repo.path(),
+    );
+    assert_eq!(unknown.status.code(), Some(2));
+}
