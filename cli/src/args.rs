@@ -202,6 +202,9 @@ mod tests {
             "check-repo",
             "provision-script",
             "init",
+            "platform",
+            "review",
+            "argocd-generate",
         ] {
             let flags = longs(command);
             assert!(
@@ -209,13 +212,13 @@ mod tests {
                 "{command} takes --profile and --profile-file: {flags:?}"
             );
         }
-        for command in ["validate", "render", "explain", "check-repo"] {
+        for command in ["validate", "render", "explain", "check-repo", "review"] {
             assert!(
                 longs(command).iter().any(|f| f == "format"),
                 "{command} takes --format"
             );
         }
-        for command in ["render", "diff", "explain"] {
+        for command in ["render", "diff", "explain", "argocd-generate"] {
             let flags = longs(command);
             for flag in ["image", "version-label", "bundle", "strict"] {
                 assert!(flags.iter().any(|f| f == flag), "{command} takes --{flag}");

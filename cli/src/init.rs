@@ -14,7 +14,7 @@ use zave::scaffold::{
 use zave::{CheckedContract, Profile, TextStyle, ValidateOptions};
 
 use crate::args::ProfileArg;
-use crate::{EXIT_USAGE, prompt};
+use crate::{EXIT_USAGE, prompt, usage};
 use zave_tree::Folder as Tree;
 
 /// The most bytes read of a file already in the repository.
@@ -188,11 +188,6 @@ fn argument_finding(finding: &zave::Diagnostic) -> String {
         text.push_str(&format!("\n  = help: {help}"));
     }
     text
-}
-
-fn usage(message: &dyn std::fmt::Display) -> ExitCode {
-    eprintln!("zave: {message}");
-    ExitCode::from(EXIT_USAGE)
 }
 
 /// Runs `zave init`.

@@ -1,5 +1,6 @@
 //! `zave`: the command-line surface of the zave core, for people and CI.
 
+mod argocd_plugin;
 mod args;
 mod check_repo;
 mod contract_migrate;
@@ -8,11 +9,13 @@ mod explain;
 mod init;
 mod input;
 mod inputs_arg;
+mod platform;
 mod profile_arg;
 mod prompt;
 mod provision;
 mod render;
 mod report;
+mod review;
 mod run_report;
 mod schema_diff;
 mod tree_run;
@@ -52,6 +55,16 @@ enum Command {
     /// Check a tenant repository conforms: valid contract, generated files as zave generates
     /// them, no workflow but the binding. Exit 0 conforms, 1 findings, 2 usage or I/O errors.
     CheckRepo(check_repo::CheckRepoArgs),
+    /// What Argo CD's Config Management Plugin runs in a tenant repository: zave.yaml of the
+    /// working directory rendered to its workload objects on standard output; flags not given
+    /// come from the plugin parameters (ARGOCD_ENV_ZAVE_PROFILE, _IMAGE, _VERSION_LABEL, _BUNDLE).
+    ArgocdGenerate(argocd_plugin::ArgocdGenerateArgs),
+    /// What a change of contracts does in the platform's terms (exposure, egress, tier and
+    /// quota, capabilities, database engine), then the files it touches: Markdown or JSON.
+    Review(review::ReviewArgs),
+    /// Render the platform bootstrap a new cluster needs before tenants reconcile: namespaces,
+    /// the Argo CD project and the Flux source and Kustomizations applying the indexes.
+    Platform(platform::PlatformArgs),
     /// Print the database provisioning script a contract gets under a profile, for review.
     ProvisionScript(provision::ProvisionArgs),
     /// List or print the built-in profiles.
@@ -124,6 +137,9 @@ fn main() -> ExitCode {
         Command::Init(args) => init::run(&args),
         Command::CheckRepo(args) => check_repo::run(&args),
         Command::ProvisionScript(args) => provision::run(&args),
+        Command::Platform(args) => platform::run(&args),
+        Command::Review(args) => review::run(&args),
+        Command::ArgocdGenerate(args) => argocd_plugin::run(&args),
         Command::Profile(ProfileCommand::List) => {
             let list: String = zave::profile::builtin_names()
                 .filter_map(zave::Profile::builtin)
@@ -175,6 +191,12 @@ fn hash(path: &std::path::Path) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Says `zave: MESSAGE` on standard error; the exit status of a usage or I/O error.
+pub fn usage(message: &dyn std::fmt::Display) -> ExitCode {
+    eprintln!("zave: {message}");
+    ExitCode::from(EXIT_USAGE)
 }
 
 /// Writes to standard output; a closed pipe is not an error worth a panic.

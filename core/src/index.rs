@@ -151,6 +151,30 @@ pub fn tenant_kustomization(
     }
 }
 
+/// The name of the Flux Kustomization that applies the root (`zave platform` renders it).
+pub const ROOT_KUSTOMIZATION: &str = "zave";
+
+/// The Flux Kustomization that applies the root, `platform/flux`: every shard object, and
+/// through them every tenant. The platform bootstrap renders it; its metadata is its name and
+/// namespace only.
+pub fn root_kustomization(profile: &Profile) -> CustomResource<FluxKustomizationSpec> {
+    let metadata = ObjectMeta {
+        name: Some(ROOT_KUSTOMIZATION.to_owned()),
+        namespace: Some(profile.spec.gitops.flux.namespace.clone()),
+        ..ObjectMeta::default()
+    };
+    CustomResource {
+        api_version: FLUX_API_VERSION,
+        kind: "Kustomization",
+        metadata,
+        spec: flux_spec(
+            profile,
+            &flux_dir(&profile.spec.gitops.path_prefix),
+            Vec::new(),
+        ),
+    }
+}
+
 /// The Flux Kustomization that applies one shard of a half.
 fn shard_kustomization(
     profile: &Profile,

@@ -239,6 +239,11 @@ pub fn tenant_folders(prefix: &str) -> [String; 2] {
     [join(prefix, "platform/tenants"), join(prefix, "tenants")]
 }
 
+/// `platform/bootstrap`, under the prefix: what `zave platform` renders.
+pub fn bootstrap_dir(prefix: &str) -> String {
+    join(prefix, "platform/bootstrap")
+}
+
 /// The tree of one tenant: every object in its file, in the one order, and a kustomization per
 /// folder it owns. `about` names the contract and profile in each file's header.
 /// `manifests` must be in the one order ([`sort`]).

@@ -6,8 +6,10 @@ validate-manifests script installed the pinned tools)
 Every file under DIR ends up in exactly one of these checks, or fails:
   1. built-in Kubernetes kinds  -> `kubernetes-validate --strict`, once per
      Kubernetes version (1.33 and the newest bundled version up to 1.37)
-  2. custom resources           -> their upstream CRD in crds/ (validate_crd.py) when it is
-                                   there, else validate-custom-resources.mjs (one node process)
+  2. custom resources           -> validate-custom-resources.mjs (one node process), or for
+                                   Flux's kinds, which have no models, their upstream CRD in
+                                   crds/ (validate_crd.py); validate_crds.py checks every
+                                   custom resource against its CRD besides
   3. kustomization.yaml         -> `kubectl kustomize DIR` must build
   4. anything else (unknown kind, unparseable YAML, several objects in one
      file, non-.yaml file)       -> failure

@@ -321,6 +321,17 @@ pub struct TierTable {
     pub large: TierSettings,
 }
 
+impl TierTable {
+    /// The settings of `tier` (a reserved tier, refused before any render, reads `standard`).
+    pub fn settings(&self, tier: Tier) -> &TierSettings {
+        match tier {
+            Tier::Small => &self.small,
+            Tier::Large => &self.large,
+            _ => &self.standard,
+        }
+    }
+}
+
 /// The resources of one tier.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]

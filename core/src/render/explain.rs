@@ -319,13 +319,21 @@ pub fn explain(
                     ],
                 );
             }
-            Object::Application(_) => part(
-                "spec",
-                vec![
-                    profile("spec.gitops"),
-                    convention("automated prune and self-heal of tenants/<name>"),
-                ],
-            ),
+            Object::Application(_) => {
+                part(
+                    "metadata.annotations[argocd.argoproj.io/manifest-generate-paths], metadata.finalizers",
+                    vec![convention(
+                        "refreshed only by commits to its own folder; its resources deleted in foreground first",
+                    )],
+                );
+                part(
+                    "spec",
+                    vec![
+                        profile("spec.gitops"),
+                        convention("automated prune and self-heal of tenants/<name>"),
+                    ],
+                );
+            }
             Object::FluxKustomization(_) => {
                 part(
                     "metadata.namespace, spec.sourceRef, spec.interval, spec.dependsOn",

@@ -1,6 +1,13 @@
 //! GitOps: the tenant's Argo CD Application (its workload folder) and Flux Kustomization (its
 //! platform folder).
 
+/// The annotation that tells Argo CD which paths' commits refresh an Application.
+pub const GENERATE_PATHS: &str = "argocd.argoproj.io/manifest-generate-paths";
+
+/// The finalizer that deletes an Application's resources, in foreground, before the
+/// Application itself (the qualified name; the API server warns on the bare one).
+pub const RESOURCES_FINALIZER: &str = "resources-finalizer.argocd.argoproj.io/foreground";
+
 use super::context::Context;
 use super::custom::{
     ApplicationDestination, ApplicationSource, ApplicationSpec, AutomatedSync, CustomResource,
@@ -13,7 +20,13 @@ use crate::manifest::{Manifest, Object, Zone, workload_dir};
 pub fn render(ctx: &Context<'_>) -> Vec<Manifest> {
     let gitops = &ctx.profile.spec.gitops;
     let mut metadata = ctx.meta(ctx.name(), Some(&gitops.argocd_namespace));
-    metadata.finalizers = Some(vec!["resources-finalizer.argocd.argoproj.io".to_owned()]);
+    metadata.finalizers = Some(vec![RESOURCES_FINALIZER.to_owned()]);
+    // `.` is the Application's own source path: a commit to another tenant's folder does not
+    // refresh this Application, so one commit never regenerates every tenant.
+    metadata
+        .annotations
+        .get_or_insert_with(Default::default)
+        .insert(GENERATE_PATHS.to_owned(), ".".to_owned());
     let application = CustomResource {
         api_version: "argoproj.io/v1alpha1",
         kind: "Application",

@@ -13,10 +13,9 @@ pub mod persistence;
 mod routing;
 pub(crate) mod secrets;
 pub mod summary;
-mod tenancy;
+pub(crate) mod tenancy;
 mod workload;
 
-use crate::contract::model::Tier;
 use crate::contract::{
     CheckedContract, ContractHash, ValidateOptions, validate, validate_document,
 };
@@ -150,12 +149,7 @@ impl Plan<'_> {
     }
 
     fn context(&self) -> Context<'_> {
-        let tiers = &self.profile.spec.tiers;
-        let tier = match self.checked.tier {
-            Tier::Small => &tiers.small,
-            Tier::Large => &tiers.large,
-            _ => &tiers.standard,
-        };
+        let tier = self.profile.spec.tiers.settings(self.checked.tier);
         Context::new(
             &self.checked,
             self.profile,

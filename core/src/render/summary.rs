@@ -3,6 +3,8 @@
 
 use std::collections::BTreeMap;
 
+use k8s_openapi::api::apps::v1::DeploymentSpec;
+use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscalerSpec;
 use k8s_openapi::api::core::v1::ResourceRequirements;
 use k8s_openapi::api::networking::v1::{NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort};
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
@@ -76,17 +78,17 @@ pub fn summarize(
                 ),
             ),
             Object::Deployment(deployment) => {
-                let spec = &deployment.spec;
-                let replicas = match spec.replicas {
+                // `.into()` reads both k8s-openapi shapes of `spec`: optional up to Kubernetes
+                // 1.36, required from 1.37.
+                let spec: Option<&DeploymentSpec> = (&deployment.spec).into();
+                let replicas = match spec.and_then(|spec| spec.replicas) {
                     Some(1) => "1 replica".to_owned(),
                     Some(count) => format!("{count} replicas"),
                     None => "replicas set by the autoscaler".to_owned(),
                 };
                 line("replicas", Some("spec.replicas"), replicas);
                 let resources = spec
-                    .template
-                    .spec
-                    .as_ref()
+                    .and_then(|spec| spec.template.spec.as_ref())
                     .and_then(|pod| pod.containers.first())
                     .and_then(|container| container.resources.as_ref());
                 if let Some(resources) = resources {
@@ -139,8 +141,9 @@ pub fn summarize(
                 );
             }
             Object::HorizontalPodAutoscaler(hpa) => {
-                let min = hpa.spec.min_replicas.unwrap_or(1);
-                let max = hpa.spec.max_replicas;
+                let spec: Option<&HorizontalPodAutoscalerSpec> = (&hpa.spec).into();
+                let min = spec.and_then(|spec| spec.min_replicas).unwrap_or(1);
+                let max = spec.map_or(min, |spec| spec.max_replicas);
                 line(
                     "autoscaling",
                     None,

@@ -11,21 +11,34 @@ use super::context::Context;
 use crate::manifest::{Manifest, Object, Zone};
 use crate::profile::model::Quantities;
 
+/// The Pod Security labels that enforce, audit and warn on `restricted` at the policy version
+/// of `kubernetes_version` (`1.36` gives `v1.36`).
+pub fn pod_security_restricted(kubernetes_version: &str) -> BTreeMap<String, String> {
+    let version = format!("v{kubernetes_version}");
+    ["enforce", "audit", "warn"]
+        .into_iter()
+        .flat_map(|mode| {
+            [
+                (
+                    format!("pod-security.kubernetes.io/{mode}"),
+                    "restricted".to_owned(),
+                ),
+                (
+                    format!("pod-security.kubernetes.io/{mode}-version"),
+                    version.clone(),
+                ),
+            ]
+        })
+        .collect()
+}
+
 /// The namespace, its quota and its limit range.
 pub fn render(ctx: &Context<'_>) -> Vec<Manifest> {
     let mut namespace_meta = ctx.meta(ctx.namespace.clone(), None);
-    let pss_version = format!("v{}", ctx.profile.spec.kubernetes_version);
     if let Some(labels) = namespace_meta.labels.as_mut() {
-        for mode in ["enforce", "audit", "warn"] {
-            labels.insert(
-                format!("pod-security.kubernetes.io/{mode}"),
-                "restricted".to_owned(),
-            );
-            labels.insert(
-                format!("pod-security.kubernetes.io/{mode}-version"),
-                pss_version.clone(),
-            );
-        }
+        labels.extend(pod_security_restricted(
+            &ctx.profile.spec.kubernetes_version,
+        ));
     }
     let namespace = Namespace {
         metadata: namespace_meta,
