@@ -265,7 +265,17 @@ proptest! {
             for object in objects(&rendered) {
                 prop_assert_ne!(&object["kind"], &Json::from("Secret"), "zave renders references, never Secrets");
                 prop_assert!(object["stringData"].is_null());
-                if object["kind"] == "ConfigMap" {
+                let data = object["data"].as_object();
+                if object["kind"] == "ConfigMap" && data.is_some_and(|d| d.contains_key("databases.ini")) {
+                    // The pooler entry: a connection line without credentials, a login name
+                    // and the store key (never the value) of its password.
+                    let keys: Vec<&str> = data.into_iter().flatten().map(|(k, _)| k.as_str()).collect();
+                    prop_assert_eq!(keys, ["databases.ini", "passwordKey", "user"]);
+                    let line = object["data"]["databases.ini"].as_str().unwrap_or_default();
+                    prop_assert!(!line.contains("password") && !line.contains("user="), "{}", line);
+                    let key = object["data"]["passwordKey"].as_str().unwrap_or_default();
+                    prop_assert!(key.starts_with("tenants/") && key.ends_with("/db"), "{}", key);
+                } else if object["kind"] == "ConfigMap" {
                     // The provisioning script: passwords only as variables read at run time.
                     for (file, text) in object["data"].as_object().into_iter().flatten() {
                         let text = text.as_str().unwrap_or_default();

@@ -11,12 +11,16 @@ fn repository(name: &str, flags: &[(Question, &str)]) -> String {
     for (question, value) in flags {
         answers.answer(*question, value).expect("an offered value");
     }
-    let source = answers.contract_source();
+    repository_of(&answers.contract_source())
+}
+
+/// The repository of a contract's source under the kind profile.
+fn repository_of(source: &str) -> String {
     let checked =
         zave::validate(source.as_bytes(), ValidateOptions::default()).unwrap_or_else(|d| {
             panic!(
                 "{}",
-                d.to_text("zave.yaml", Some(&source), zave::TextStyle::Plain)
+                d.to_text("zave.yaml", Some(source), zave::TextStyle::Plain)
             )
         });
     let profile = Profile::builtin("kind").expect("built-in");
@@ -71,6 +75,20 @@ fn capabilities_and_other_exposures() {
         (Question::Persistence, "mysql"),
     ];
     insta::assert_snapshot!("async-mysql", repository("listings-ingest", &worker));
+}
+
+#[test]
+fn migrations_run_before_the_app_in_compose() {
+    let path =
+        zave_conformance::repo_root().join("fixtures/contracts/valid/postgres-migrations.yaml");
+    let source = std::fs::read_to_string(path).expect("the fixture");
+    let repository = repository_of(&source);
+    let compose = repository
+        .split("--- docker-compose.yml\n")
+        .nth(1)
+        .expect("a compose file");
+    assert!(compose.find("  migrate:") < compose.find("  app:"));
+    insta::assert_snapshot!("container-postgres-migrations", repository);
 }
 
 #[test]

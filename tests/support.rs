@@ -55,6 +55,7 @@ pub fn valid_contract() -> impl Strategy<Value = Json> {
         pick(EXPOSURES),
         prop::option::of(pick(ENGINES)),
         prop::sample::subsequence(vec!["metrics", "tracing"], 0..=2),
+        prop::bool::ANY,
     );
     let statik = pick(HTTP_EXPOSURES);
     (
@@ -74,12 +75,17 @@ pub fn valid_contract() -> impl Strategy<Value = Json> {
                     spec.insert("runtime".into(), json!("static"));
                     spec.insert("exposure".into(), json!(static_exposure));
                 } else {
-                    let (exposure, engine, capabilities) = container;
+                    let (exposure, engine, capabilities, migrates) = container;
                     spec.insert("runtime".into(), json!("container"));
                     spec.insert("exposure".into(), json!(exposure));
                     // A name the engine cannot take is Z207: leave the engine out then.
                     if let Some(engine) = engine.filter(|engine| engine_takes(&name, engine)) {
-                        spec.insert("persistence".into(), json!({ "engine": engine }));
+                        let mut persistence = json!({ "engine": engine });
+                        // Migrations need a schema: Z209 on the others.
+                        if migrates && matches!(engine, "postgres" | "mysql") {
+                            persistence["migrations"] = json!({ "command": ["./migrate", "up"] });
+                        }
+                        spec.insert("persistence".into(), persistence);
                     }
                     if !capabilities.is_empty() {
                         let list: Vec<Json> =

@@ -137,8 +137,8 @@ fn render(
     let outcome = py.detach(|| source.render(&profile.profile, inputs));
     Ok(match outcome {
         Ok(rendered) => {
-            let prefix = profile.profile.spec.gitops.path_prefix.clone();
-            (Some(NativeRender { rendered, prefix }), None)
+            let profile = profile.profile.clone();
+            (Some(NativeRender { rendered, profile }), None)
         }
         Err(Diagnostics(findings)) => (None, Some(refusal(findings, file_name, &source))),
     })
@@ -148,8 +148,9 @@ fn render(
 #[pyclass(frozen, module = "zave._native", name = "NativeRender")]
 struct NativeRender {
     rendered: zave::Rendered,
-    /// The profile's path prefix, which places the index files.
-    prefix: String,
+    /// The profile (borrowed for a built-in), which places the index files and the pooler's
+    /// set-level files.
+    profile: Cow<'static, zave::Profile>,
 }
 
 #[pymethods]
@@ -178,9 +179,9 @@ impl NativeRender {
     }
 
     /// The whole tree `zave render --out` writes into an empty folder: the tenant's files and
-    /// the index kustomizations, as `(path, text)` pairs.
+    /// the index kustomizations (and the pooler's files), as `(path, text)` pairs.
     fn tree<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let files = zave::tree::fresh_tree(std::slice::from_ref(&self.rendered), &self.prefix)
+        let files = zave::tree::fresh_tree(std::slice::from_ref(&self.rendered), &self.profile)
             .map_err(|e| PyValueError::new_err(e.to_string()))?;
         PyList::new(py, files.into_iter().map(|file| (file.path, file.content)))
     }

@@ -24,10 +24,12 @@ def as_dicts(diagnostics: List[zave.Diagnostic]) -> List[Dict[str, Any]]:
     return [dataclasses.asdict(d) for d in diagnostics]
 
 
-def is_index_file(path: str) -> bool:
-    """The index kustomizations a one-contract `--out` render adds around the tenant's files."""
+def is_set_file(path: str) -> bool:
+    """What a one-contract `--out` render adds around the tenant's files: the index
+    kustomizations and, for a tenant on a pooler, the pooler's files."""
     parts = path.split("/")
-    return parts[-1] == "kustomization.yaml" and parts[-2] in ("tenants", "applications")
+    index = parts[-1] == "kustomization.yaml" and parts[-2] in ("tenants", "applications")
+    return index or parts[-3:-1] == ["platform", "pooler"]
 
 
 @pytest.mark.parametrize("case", CASES["render"], ids=lambda case: case["id"])
@@ -47,7 +49,7 @@ def test_render_matches_the_cli(case: Dict[str, Any], expectations: Dict[str, An
     tree = expected["tree"]
     for path, content in render.files.items():
         assert tree.get(path) == content, path
-    assert all(is_index_file(path) for path in tree.keys() - render.files.keys())
+    assert all(is_set_file(path) for path in tree.keys() - render.files.keys())
     assert render.tree == tree, "the whole tree is the CLI's, index included"
     assert list(render.tree)[: len(render.files)] == list(render.files), "tenant files first"
 

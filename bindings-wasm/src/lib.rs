@@ -281,8 +281,7 @@ pub fn render(
     let profile = options.profile()?;
     match zave::render(&text, &profile, options.inputs()) {
         Ok(rendered) => {
-            let prefix = &profile.spec.gitops.path_prefix;
-            let tree = zave::tree::fresh_tree(std::slice::from_ref(&rendered), prefix)
+            let tree = zave::tree::fresh_tree(std::slice::from_ref(&rendered), &profile)
                 .map_err(|error| Error::Internal(error.to_string()))?;
             to_js(&RenderResult {
                 ok: true,

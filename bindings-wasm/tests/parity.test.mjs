@@ -16,6 +16,8 @@ const expected = JSON.parse(readFileSync(expectationsFile, 'utf8'));
 /** The index kustomizations a one-contract `--out` render writes besides the tenant's files. */
 const isIndex = (path) =>
   /(^|\/)platform\/(tenants|argocd\/applications)\/kustomization\.yaml$/.test(path);
+/** The pooler's files, which it also writes for a tenant on a pooler. */
+const isPooler = (path) => /(^|\/)platform\/pooler\/[^/]+\.yaml$/.test(path);
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 /** The contract as the bytes on disk and, when they are UTF-8, as a string too. */
@@ -62,9 +64,12 @@ describe('render parity with the CLI', () => {
           want.tree, `${form}: the tree is the CLI's --out tree, path for path, byte for byte`);
         assert.deepEqual(got.tree.slice(0, got.files.length), got.files,
           `${form}: the tree starts with the tenant's files`);
-        const index = got.tree.slice(got.files.length);
+        const index = got.tree.slice(got.files.length, got.files.length + 2);
         assert.deepEqual(index.map((file) => [isIndex(file.path), file.kind]),
           [[true, 'kustomization'], [true, 'kustomization']], `${form}: then the two index files`);
+        const pooler = got.tree.slice(got.files.length + 2);
+        assert.ok(pooler.length === 0 || pooler.length === 3, `${form}: then none or the pooler's three`);
+        assert.ok(pooler.every((file) => isPooler(file.path)), `${form}: the pooler's files last`);
       }
     });
   }

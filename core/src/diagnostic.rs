@@ -93,6 +93,8 @@ codes! {
     UnmappableName = "Z207", "compatibility";
     /// A name the GitOps tree's layout takes for itself.
     TreeReservedName = "Z208", "compatibility";
+    /// Migrations for an engine without a schema to migrate (only postgres and mysql have one).
+    MigrationsWithoutSchema = "Z209", "compatibility";
     /// An exposure the profile does not allow.
     ExposureNotAllowed = "Z301", "policy";
     /// A database engine the profile does not allow or offer.

@@ -1,11 +1,14 @@
 //! The GitOps tree as data: where a tenant lives, what the tree records of CI's inputs, which
-//! tenants the index lists, and the one rule and report of how a tree on disk differs.
+//! tenants the index lists (and the pooler's set-level files gather), and the one rule and
+//! report of how a tree on disk differs.
 
 use std::collections::BTreeSet;
 
 use crate::document::{self, Path, Value};
 use crate::manifest::{RenderedFile, applications_dir, index_files, platform_dir, workload_dir};
+use crate::profile::Profile;
 use crate::render::Rendered;
+use crate::render::persistence::pooler;
 use crate::yaml::EmitError;
 
 /// The three places of one tenant in the tree: two folders and the Application file.
@@ -132,13 +135,22 @@ pub fn tenants_after(
     }
 }
 
-/// The whole tree that rendering `tenants` writes into an empty folder: each tenant's files,
-/// then the index kustomizations. What the CLI, Python and the previewer's download write.
-pub fn fresh_tree(tenants: &[Rendered], prefix: &str) -> Result<Vec<RenderedFile>, EmitError> {
+/// The whole tree that rendering `tenants` under `profile` writes into an empty folder: each
+/// tenant's files, the index kustomizations, then the pooler's set-level files when a tenant
+/// is on a pooler. What the CLI, Python and the previewer's download write.
+pub fn fresh_tree(tenants: &[Rendered], profile: &Profile) -> Result<Vec<RenderedFile>, EmitError> {
+    let prefix = profile.spec.gitops.path_prefix.as_str();
     let names: BTreeSet<String> = tenants.iter().map(|t| t.name.clone()).collect();
     let names: Vec<String> = names.into_iter().collect();
     let mut files: Vec<RenderedFile> = tenants.iter().flat_map(|t| t.files.clone()).collect();
     files.extend(index_files(&names, prefix)?);
+    let pooler = pooler::gather(
+        files
+            .iter()
+            .map(|file| (file.path.as_str(), file.content.as_bytes())),
+        profile,
+    )?;
+    files.extend(pooler);
     Ok(files)
 }
 

@@ -6,8 +6,8 @@ union of the rules; the test compares it with the analyzer's WHOLE matrix: an ed
 one too many fails.
 
 Between tenants, only declared dependencies are open: each caller reaches its callees' pods on
-their port, and nothing else. The provisioning Jobs take no connection and reach only DNS and
-their database server.
+their port, and nothing else. The Jobs (provisioning, in the platform namespace; migrations, in
+the tenant's) take no connection and reach only DNS and their database server itself.
 """
 
 from __future__ import annotations
@@ -125,11 +125,12 @@ def dependency_edges(world):
     ]
 
 
-# --- The provisioning Jobs ------------------------------------------------------------------
+# --- The Jobs: provisioning and migrations --------------------------------------------------
 
 
 def jobs_to_dns_and_their_server(world):
-    """The Job: no ingress; egress only DNS and its tenant's database server itself."""
+    """A Job: no ingress; egress only DNS and its tenant's database server itself (never the
+    pooler: migrations hold session advisory locks)."""
     edges = []
     for j in world.jobs:
         edges += [(j.endpoint, dst, DNS_CONNS(world)) for dst in world.peer(world.profile["dns"])]
@@ -148,7 +149,7 @@ def rules(world):
         "tracing tenants → OTLP collector, its port": tracing_to_collector,
         "unmanaged platform pods: open": unmanaged_open,
         "callers → declared dependencies, http/grpc": dependency_edges,
-        "the Job → DNS and its database server only": jobs_to_dns_and_their_server,
+        "the Jobs → DNS and their database server only": jobs_to_dns_and_their_server,
     }
     return r
 

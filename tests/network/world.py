@@ -40,6 +40,7 @@ class Tenant:
     engine: str | None
     capabilities: set[str]
     dependencies: list[str]
+    migrates: bool = False  # spec.persistence.migrations: a migration Job in its namespace
 
     @property
     def endpoint(self) -> str:
@@ -157,6 +158,7 @@ def load_contract(path: Path, spec: dict) -> tuple[dict, Tenant]:
         engine=(s.get("persistence") or {}).get("engine") if (s.get("persistence") or {}).get("engine") != "none" else None,
         capabilities=caps,
         dependencies=[d["workload"] for d in s.get("dependencies", [])],
+        migrates="migrations" in (s.get("persistence") or {}),
     )
 
 
@@ -211,7 +213,8 @@ def build(zave: str, profile_name: str, work: Path) -> World:
             continue
         (rendered_ns if obj["kind"] == "Namespace" else others).append(obj)
         if obj["kind"] == "Job":
-            # platform/tenants/<name>/job-*.yaml: the tenant is the folder.
+            # platform/tenants/<name>/job-*.yaml (provisioning) or tenants/<name>/job-*.yaml
+            # (migrations): the tenant is the folder.
             assert path.parent.parent.name == "tenants" and path.name.startswith("job-"), path
             meta = obj["metadata"]
             labels = obj["spec"]["template"]["metadata"]["labels"]

@@ -350,6 +350,12 @@ def server_versions() -> list[str]:
     except (KeyError, pymysql.err.Error) as error:
         versions.append(f"MariaDB unreachable ({type(error).__name__})")
     try:
+        out = subprocess.run([ENV["ZAVE_PGBOUNCER"], "--version"], capture_output=True, text=True,
+                             check=True).stdout
+        versions.append(out.splitlines()[0] if out else "PgBouncer (no version)")
+    except (KeyError, OSError, subprocess.CalledProcessError) as error:
+        versions.append(f"PgBouncer unavailable ({type(error).__name__})")
+    try:
         versions.append(f"Redis {redis_admin().info('server')['redis_version']}")
     except (KeyError, ValueError, redis.RedisError) as error:
         versions.append(f"Redis unreachable ({type(error).__name__})")

@@ -144,3 +144,20 @@ class Redis:
     # error, so the test checks it, and only with this code.
     SORT_PATTERN_REFUSED = frozenset({"ERR"})
     SORT_PATTERN_WORDING = "BY option of SORT denied"
+
+
+class PgBouncer:
+    """What a client of PgBouncer is answered, by meaning. Seen on PgBouncer 1.18 (Debian 12):
+    08P01 for every refusal below; a later release may relay the server's own code."""
+
+    # A login refused through the pooler: by PgBouncer itself (a login its auth_file does not
+    # list, a wrong password) or by the server behind it (no CONNECT on another tenant's
+    # database), which PgBouncer answers with its own code.
+    LOGIN_REFUSED = frozenset({
+        "08P01",  # protocol_violation: PgBouncer's code for its own errors. Seen, for all.
+        "28P01",  # invalid_password, should a release relay the password check's code.
+        "42501",  # insufficient_privilege, should a release relay the server's refusal.
+    })
+
+    # query_wait_timeout: no server connection of the tenant's pool freed up in time. Seen.
+    QUERY_WAIT_TIMEOUT = frozenset({"08P01"})

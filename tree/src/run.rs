@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Mutex, OnceLock, PoisonError};
 
 use zave::manifest::{RenderedFile, applications_dir, index_files, is_generated, tenant_folders};
+use zave::render::persistence::pooler;
 use zave::tree::{
     Change, Difference, Recorded, TenantPlaces, compare, recorded_inputs, tenants_after,
 };
@@ -136,11 +137,15 @@ enum SlotId {
     Platform,
     Workload,
     Applications,
+    /// `platform/pooler`: the set-level files of the platform's PgBouncer.
+    Pooler,
 }
 
 #[derive(Debug, Default)]
 struct State {
     tenants: BTreeSet<String>,
+    /// The pooler entry file of each rendered tenant that has one, by name.
+    pooler_entries: BTreeMap<String, String>,
     staged: Vec<Staged>,
     differences: Vec<(Difference, String)>,
     finished: bool,
@@ -153,7 +158,7 @@ pub struct Run<'t> {
     tree: &'t Tree,
     profile: &'t Profile,
     prefix: &'t str,
-    slots: [Slot; 3],
+    slots: [Slot; 4],
     names: Names,
     unified: bool,
     state: Mutex<State>,
@@ -182,6 +187,7 @@ impl<'t> Run<'t> {
             Slot::open(tree, platform)?,
             Slot::open(tree, workload)?,
             Slot::open(tree, applications_dir(prefix))?,
+            Slot::open(tree, pooler::pooler_dir(prefix))?,
         ];
         let scratch_in = tree
             .root()
@@ -292,6 +298,12 @@ impl<'t> Run<'t> {
     fn tenant(&self, rendered: &Rendered) -> Result<(), TreeError> {
         let name = rendered.name.as_str();
         let places = TenantPlaces::of(self.prefix, name);
+        let entry_path = pooler::entry_path(self.prefix, name);
+        if let Some(entry) = rendered.files.iter().find(|file| file.path == entry_path) {
+            self.state()
+                .pooler_entries
+                .insert(name.to_owned(), entry.content.clone());
+        }
         let in_folder = |folder: &str| -> Vec<&RenderedFile> {
             rendered
                 .files
@@ -521,6 +533,7 @@ impl<'t> Run<'t> {
                 self.stage(slot, "kustomization.yaml", &[file], false)?;
             }
         }
+        drops.extend(self.sync_pooler(&after)?);
         if self.tree.access() == Access::Write {
             self.swap(drops)?;
         }
@@ -535,6 +548,55 @@ impl<'t> Run<'t> {
             unified,
             tenants: after.len(),
         })
+    }
+
+    /// The set-level pooler files, gathered from the entry of every tenant left after the run:
+    /// the rendered ones from this run, the others from their folders on disk. Compared and,
+    /// writing, staged like the index. With no tenant left on a pooler, zave's pooler files
+    /// are removed: returned as the steps that take them out.
+    fn sync_pooler(&self, after: &[String]) -> Result<Vec<(SlotId, String)>, TreeError> {
+        let rendered = self.state().pooler_entries.clone();
+        let mut entries = Vec::new();
+        for name in after {
+            let path = pooler::entry_path(self.prefix, name);
+            let bytes = match rendered.get(name) {
+                Some(content) => Some(content.clone().into_bytes()),
+                None => self
+                    .dir(SlotId::Platform)
+                    .and_then(|dir| dir.open_folder(name).ok().flatten())
+                    .and_then(|folder| {
+                        let file_name = pooler::entry_file_name(name);
+                        folder.read(&file_name, READ_LIMIT).ok().flatten()
+                    }),
+            };
+            entries.extend(bytes.map(|bytes| (path, bytes)));
+        }
+        let files = pooler::gather(
+            entries
+                .iter()
+                .map(|(path, bytes)| (path.as_str(), bytes.as_slice())),
+            self.profile,
+        )
+        .map_err(|error| TreeError::io("", std::io::Error::other(error.to_string())))?;
+        for file in &files {
+            let file_name = file.path.rsplit('/').next().unwrap_or_default();
+            if self.compare_file(SlotId::Pooler, file_name, file)?
+                && self.tree.access() == Access::Write
+            {
+                self.stage(SlotId::Pooler, file_name, &[file], false)?;
+            }
+        }
+        let mut drops = Vec::new();
+        if let (true, Some(dir)) = (files.is_empty(), self.dir(SlotId::Pooler)) {
+            for file_name in pooler::FILE_NAMES {
+                if let Some(bytes) = owned_file(dir, file_name)? {
+                    let path = dir.child_path(file_name);
+                    self.record(&path, Change::Removed, &String::from_utf8_lossy(&bytes), "");
+                    drops.push((SlotId::Pooler, file_name.to_owned()));
+                }
+            }
+        }
+        Ok(drops)
     }
 
     /// Checks that tenant `name`'s places hold only zave's files, records them as removed,
@@ -599,7 +661,8 @@ impl<'t> Run<'t> {
         }
         for (slot, live) in drops {
             let gone = self.names.scratch(Purpose::Old, &live);
-            old.push((slot, gone.clone(), slot != SlotId::Applications));
+            let folder = !matches!(slot, SlotId::Applications | SlotId::Pooler);
+            old.push((slot, gone.clone(), folder));
             let folder = self.slot(slot).path.clone();
             steps.push((
                 slot,

@@ -33,6 +33,8 @@ pub struct CheckedContract {
     pub dockerfile_path: String,
     /// Its database engine; `None` for no persistence (or engine `none`).
     pub engine: Option<Engine>,
+    /// Its migration command (`spec.persistence.migrations.command`), when it has one.
+    pub migrations: Option<Vec<String>>,
     /// Its capabilities, in contract order.
     pub capabilities: Vec<CapabilityName>,
     /// Its resource tier (the default tier when missing, W002).
@@ -126,6 +128,11 @@ impl CheckedContract {
                 .as_ref()
                 .map(|p| p.engine)
                 .filter(|e| *e != Engine::None),
+            migrations: spec
+                .persistence
+                .as_ref()
+                .and_then(|p| p.migrations.as_ref())
+                .map(|m| m.command.clone()),
             capabilities: spec.capabilities.iter().flatten().map(|c| c.name).collect(),
             tier,
             dependencies,

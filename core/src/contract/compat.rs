@@ -1,8 +1,9 @@
 //! Stage 2, compatibility: reserved values, structural capabilities, the static runtime's
-//! limits, duplicate capabilities, dependencies on itself or listed twice.
+//! limits, duplicate capabilities, dependencies on itself or listed twice, migrations without a
+//! schema.
 
 use super::model::{
-    BuildMode, CapabilityName, Contract, Delivery, Engine, Exposure, Runtime, Tier,
+    BuildMode, CapabilityName, Contract, Delivery, Engine, Exposure, Persistence, Runtime, Tier,
 };
 use crate::diagnostic::{Code, Diagnostic};
 use crate::document::{Node, Path};
@@ -117,6 +118,7 @@ pub fn check(contract: &Contract, document: &Node) -> Vec<Diagnostic> {
     if spec.runtime == Runtime::Static {
         check_static(contract, document, &mut findings);
     } else if let Some(persistence) = &spec.persistence {
+        check_migrations(persistence, document, &mut findings);
         let name = &contract.metadata.name;
         if let Some(reason) = unmappable(name, persistence.engine) {
             let path = Path::root().key("metadata").key("name");
@@ -141,6 +143,28 @@ pub fn check(contract: &Contract, document: &Node) -> Vec<Diagnostic> {
         }
     }
     findings
+}
+
+/// Migrations need a schema: PostgreSQL's or MySQL's, not Redis' keys or no database at all.
+fn check_migrations(persistence: &Persistence, document: &Node, findings: &mut Vec<Diagnostic>) {
+    if persistence.migrations.is_none()
+        || matches!(persistence.engine, Engine::Postgres | Engine::Mysql)
+    {
+        return;
+    }
+    let path = Path::root()
+        .key("spec")
+        .key("persistence")
+        .key("migrations");
+    findings.push(
+        Diagnostic::new(
+            Code::MigrationsWithoutSchema,
+            &path,
+            Some(document.span_for(&path)),
+            format!("engine \"{}\" has no schema to migrate", persistence.engine),
+        )
+        .with_help("remove spec.persistence.migrations, or use engine \"postgres\" or \"mysql\""),
+    );
 }
 
 /// Names the tree's own files take: a tenant's Application is `<name>.yaml` beside the index

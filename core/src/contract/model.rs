@@ -246,6 +246,19 @@ pub struct Build {
 pub struct Persistence {
     /// The engine.
     pub engine: Engine,
+    /// The workload's schema migrations, run before each sync (postgres, mysql; Z209).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub migrations: Option<Migrations>,
+}
+
+/// How the workload migrates its schema, as a mapping such as `{command: [./migrate, up]}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Migrations {
+    /// The program and its arguments, run in the workload's own image with the migrator's
+    /// credentials (no shell: write `[sh, -c, "..."]` for one).
+    #[schemars(length(min = 1, max = 32), inner(length(min = 1, max = 1024)))]
+    pub command: Vec<String>,
 }
 
 /// One capability entry, written `- name: metrics`.

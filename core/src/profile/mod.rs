@@ -248,6 +248,27 @@ fn consistency(profile: &Profile, document: &Node) -> Vec<Diagnostic> {
                 ),
             );
         }
+        if let Some(pool) = settings.db_pool {
+            let at = root.key("tiers").key(tier).key("dbPool");
+            if pool.max_db_connections > settings.db_connection_limit {
+                refuse(
+                    at.key("maxDbConnections"),
+                    format!(
+                        "maxDbConnections {} is above dbConnectionLimit {}: the server would refuse the pooler's connections",
+                        pool.max_db_connections, settings.db_connection_limit
+                    ),
+                );
+            }
+            if pool.size > pool.max_db_connections {
+                refuse(
+                    at.key("size"),
+                    format!(
+                        "size {} is above maxDbConnections {}: the pool could never fill",
+                        pool.size, pool.max_db_connections
+                    ),
+                );
+            }
+        }
         if settings.autoscaling.min_replicas > settings.autoscaling.max_replicas {
             refuse(
                 root.key("tiers").key(tier).key("autoscaling"),
@@ -270,6 +291,16 @@ fn consistency(profile: &Profile, document: &Node) -> Vec<Diagnostic> {
                     .to_owned(),
             );
         }
+        if engine == "postgres"
+            && server.isolation == model::Isolation::SchemaPerTenant
+            && server.pooler.is_some()
+        {
+            refuse(
+                path.key("pooler"),
+                "a pooler needs isolation \"database-per-tenant\": its entries, limits and logins are per database"
+                    .to_owned(),
+            );
+        }
         if engine != "postgres" {
             let only_postgres = [
                 (
@@ -277,6 +308,7 @@ fn consistency(profile: &Profile, document: &Node) -> Vec<Diagnostic> {
                     server.isolation == model::Isolation::SchemaPerTenant,
                 ),
                 ("pooler", server.pooler.is_some()),
+                ("preloadLibraries", !server.preload_libraries.is_empty()),
                 ("maintenanceDatabase", server.maintenance_database.is_some()),
             ];
             for (key, set) in only_postgres {
@@ -284,6 +316,7 @@ fn consistency(profile: &Profile, document: &Node) -> Vec<Diagnostic> {
                     let what = match key {
                         "isolation" => "isolation \"schema-per-tenant\"",
                         "pooler" => "a pooler (PgBouncer)",
+                        "preloadLibraries" => "preloaded libraries",
                         _ => "a maintenance database",
                     };
                     refuse(

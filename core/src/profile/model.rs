@@ -268,10 +268,24 @@ pub struct DatabaseServer {
     /// digest: `registry/repository@sha256:…`.
     #[schemars(regex(pattern = r"^[a-z0-9][a-z0-9.:/_-]*@sha256:[0-9a-f]{64}$"))]
     pub provisioning_image: String,
+    /// The libraries the server preloads (`shared_preload_libraries`); with
+    /// `pg_stat_statements`, provisioning lets each tenant read its own statements' statistics.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub preload_libraries: Vec<PreloadLibrary>,
     /// The database the provisioning Job connects to first (PostgreSQL), such as `postgres`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(regex(pattern = r"^[a-z_][a-z0-9_]{0,62}$"))]
     pub maintenance_database: Option<String>,
+}
+
+/// A library a PostgreSQL server preloads that provisioning builds on.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+pub enum PreloadLibrary {
+    /// Statement statistics: the `pg_stat_statements` extension.
+    #[serde(rename = "pg_stat_statements")]
+    PgStatStatements,
 }
 
 /// A host and port.
@@ -325,8 +339,35 @@ pub struct TierSettings {
     pub db_connection_limit: u32,
     /// The timeouts every database session of the tenant starts with.
     pub db_timeouts: DatabaseTimeouts,
+    /// The tenant's pool on the server's pooler (PgBouncer); without it, both limits are
+    /// `dbConnectionLimit`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub db_pool: Option<DatabasePool>,
     /// The namespace quota: total CPU and memory limits of all pods, and the pod count.
     pub quota: Quota,
+}
+
+/// A tenant's limits on the pooler, its `[databases]` entry's `pool_size` and
+/// `max_db_connections` (Z120 when above `dbConnectionLimit`, which the server enforces too).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct DatabasePool {
+    /// Server connections the pooler keeps for the tenant's application role.
+    #[schemars(range(min = 1, max = 10000))]
+    pub size: u32,
+    /// Server connections the pooler opens to the tenant's database at most, for every role.
+    #[schemars(range(min = 1, max = 10000))]
+    pub max_db_connections: u32,
+}
+
+impl TierSettings {
+    /// The pool limits of the tier: its `dbPool`, or the connection limit for both.
+    pub fn pool(&self) -> DatabasePool {
+        self.db_pool.unwrap_or(DatabasePool {
+            size: self.db_connection_limit,
+            max_db_connections: self.db_connection_limit,
+        })
+    }
 }
 
 /// The timeouts a tenant's database sessions start with, in seconds (PostgreSQL role settings).

@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use super::context::{Context, GRPC_PORT, HTTP_PORT, METRICS_PORT};
+use super::persistence::pooler;
 use crate::contract::model::{CapabilityName, Exposure};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::manifest::{Manifest, Object};
@@ -153,6 +154,11 @@ pub fn explain(
                         contract("spec.dependencies"),
                         profile("spec.namespacePattern"),
                     ],
+                    _ if name.ends_with("-migrate") => vec![
+                        contract("spec.persistence.migrations"),
+                        profile("spec.databases.<engine>.serverNetwork (else network)"),
+                        convention("migrations connect to the server itself, for advisory locks"),
+                    ],
                     _ => vec![
                         contract("spec.persistence.engine"),
                         profile("spec.databases.<engine>.serverNetwork"),
@@ -227,6 +233,36 @@ pub fn explain(
                     ),
                 ],
             ),
+            Object::ConfigMap(map)
+                if map.metadata.name.as_deref() == Some(&pooler::entry_name(ctx.name())) =>
+            {
+                part(
+                    "data",
+                    vec![
+                        contract("spec.persistence.engine"),
+                        profile("spec.databases.postgres (host, port, pooler)"),
+                        tier_origin.clone(),
+                        profile(&format!("spec.tiers.{tier}.dbPool, dbConnectionLimit")),
+                        convention("gathered with every tenant's into platform/pooler/"),
+                    ],
+                );
+            }
+            Object::Job(job) if job.metadata.namespace.as_deref() == Some(&ctx.namespace) => {
+                part(
+                    "metadata.name",
+                    vec![convention(
+                        "<name>-migrate-<hash of the image and command>: an Argo CD PreSync hook",
+                    )],
+                );
+                part(
+                    "spec",
+                    vec![
+                        contract("spec.persistence.migrations.command"),
+                        Origin::Input("--image".to_owned()),
+                        convention("the migrator's Secret, straight to the server"),
+                    ],
+                );
+            }
             Object::ConfigMap(_) | Object::Job(_) => {
                 part(
                     "metadata.name",

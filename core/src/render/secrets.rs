@@ -25,6 +25,11 @@ pub fn database_secret_name(ctx: &Context<'_>) -> String {
     format!("{}-db", ctx.name())
 }
 
+/// The Secret holding the migrator's connection (PostgreSQL), straight to the server.
+pub fn migrator_secret_name(ctx: &Context<'_>) -> String {
+    format!("{}-db-migrator", ctx.name())
+}
+
 /// Where the tenant's database connection goes: database name and login user.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DatabaseIdentity {
@@ -108,17 +113,24 @@ pub fn render(ctx: &Context<'_>) -> Vec<Manifest> {
         .and_then(|engine| Some((engine, server(ctx.profile, engine)?)));
     if let Some((engine, server)) = database {
         let identity = database_identity(ctx, engine, server);
-        let mut connections = vec![(database_secret_name(ctx), "db", identity.user.clone())];
+        let mut connections = vec![(
+            database_secret_name(ctx),
+            "db",
+            identity.user.clone(),
+            Route::Pooled,
+        )];
         if engine == Engine::Postgres {
-            // Migrations log in as the migrator: same keys, in a Secret the app does not mount.
+            // Migrations log in as the migrator: same keys, in a Secret the app does not mount,
+            // straight to the server (see `persistence::migrations` for why).
             let migrator = PostgresNames::of(ctx.name(), server).migrator;
             connections.push((
-                format!("{}-db-migrator", ctx.name()),
+                migrator_secret_name(ctx),
                 "db-migrator",
                 migrator,
+                Route::Direct,
             ));
         }
-        for (name, leaf, user) in connections {
+        for (name, leaf, user, route) in connections {
             let spec = ExternalSecretSpec {
                 refresh_interval: refresh.clone(),
                 secret_store_ref: store.clone(),
@@ -127,7 +139,7 @@ pub fn render(ctx: &Context<'_>) -> Vec<Manifest> {
                     creation_policy: "Owner",
                     template: Some(SecretTemplate {
                         engine_version: "v2",
-                        data: connection_template(engine, server, &identity.database, &user),
+                        data: connection_template(engine, server, route, &identity.database, &user),
                     }),
                 },
                 data: vec![ExternalSecretData {
@@ -157,17 +169,27 @@ fn external_secret(ctx: &Context<'_>, name: String, spec: ExternalSecretSpec) ->
     )
 }
 
-/// Each key of the `<name>-db` Secret as a template over the one value read from the store,
-/// the password. Tenants connect through the pooler when the profile has one.
+/// How a connection reaches the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Route {
+    /// Through the pooler when the profile has one: the application's connections.
+    Pooled,
+    /// Straight to the server: the migrator's, which needs a session of its own.
+    Direct,
+}
+
+/// Each key of a connection Secret as a template over the one value read from the store, the
+/// password.
 fn connection_template(
     engine: Engine,
     server: &DatabaseServer,
+    route: Route,
     database: &str,
     user: &str,
 ) -> BTreeMap<String, String> {
-    let (host, port) = match &server.pooler {
-        Some(pooler) => (pooler.host.clone(), pooler.port),
-        None => (server.host.clone(), server.port),
+    let (host, port) = match (&server.pooler, route) {
+        (Some(pooler), Route::Pooled) => (pooler.host.clone(), pooler.port),
+        _ => (server.host.clone(), server.port),
     };
     let connection = Connection {
         engine,

@@ -73,7 +73,8 @@ fn service_account(ctx: &Context<'_>) -> ServiceAccount {
     }
 }
 
-fn pull_secrets(ctx: &Context<'_>) -> Option<Vec<LocalObjectReference>> {
+/// The image pull secret of the tenant's pods, when the registry needs one.
+pub(super) fn pull_secrets(ctx: &Context<'_>) -> Option<Vec<LocalObjectReference>> {
     let secret = ctx.profile.spec.registry.pull_secret.as_ref()?;
     Some(vec![LocalObjectReference {
         name: secret.clone(),

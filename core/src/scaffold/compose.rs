@@ -69,22 +69,18 @@ pub(crate) fn compose(contract: &CheckedContract, settings: &ScaffoldSettings) -
 # non-root user {user}, read-only root file system with a writable /tmp.
 name: {name}
 services:
-  app:
-    build:
-      context: .
-      dockerfile: {dockerfile}
-    user: \"{user}:{user}\"
-    read_only: true
-    tmpfs:
-      - /tmp
-    cap_drop:
-      - ALL
-    security_opt:
-      - no-new-privileges:true
-",
-        dockerfile = quoted(&contract.dockerfile_path),
+"
     ));
     let variables = platform_environment(contract);
+    let migrations = contract.migrations.as_deref().zip(engine);
+    if let Some((command, local)) = migrations {
+        migrate_service(&mut text, contract, user, command, local);
+    }
+    text.push_str(
+        "  app:
+",
+    );
+    push_container(&mut text, contract, user);
     let ports: Vec<u16> = variables
         .iter()
         .filter_map(|variable| match variable {
@@ -117,6 +113,9 @@ services:
     if let Some(local) = engine {
         needs.push((local.service, "service_healthy"));
     }
+    if migrations.is_some() {
+        needs.push(("migrate", "service_completed_successfully"));
+    }
     if tracing {
         needs.push(("tracing", "service_started"));
     }
@@ -144,6 +143,54 @@ services:
         text.push_str("volumes:\n  db-data:\n");
     }
     text
+}
+
+/// The image and hardening every service built from the repository shares: the cluster's
+/// user, a read-only root file system with a writable /tmp, no capabilities.
+fn push_container(text: &mut String, contract: &CheckedContract, user: u32) {
+    text.push_str(&format!(
+        "    build:
+      context: .
+      dockerfile: {dockerfile}
+    user: \"{user}:{user}\"
+    read_only: true
+    tmpfs:
+      - /tmp
+    cap_drop:
+      - ALL
+    security_opt:
+      - no-new-privileges:true
+",
+        dockerfile = quoted(&contract.dockerfile_path),
+    ));
+}
+
+/// The migrations, run once before the app as the cluster's `PreSync` Job runs them: the
+/// contract's command in the app's own image, with the database keys only.
+fn migrate_service(
+    text: &mut String,
+    contract: &CheckedContract,
+    user: u32,
+    command: &[String],
+    local: LocalEngine,
+) {
+    text.push_str(
+        "  # spec.persistence.migrations.command, before the app, as the cluster runs it before each sync.\n  migrate:\n",
+    );
+    push_container(text, contract, user);
+    let command: Vec<String> = command.iter().map(|argument| quoted(argument)).collect();
+    text.push_str(&format!(
+        "    command: [{}]\n    restart: \"no\"\n    environment:\n",
+        command.join(", ")
+    ));
+    for key in crate::render::environment::database_keys(local.engine) {
+        let value = database_value(*key, &contract.name, local);
+        text.push_str(&format!("      {}: {}\n", key.name(), quoted(&value)));
+    }
+    text.push_str(&format!(
+        "    depends_on:\n      {}:\n        condition: service_healthy\n",
+        local.service
+    ));
 }
 
 /// The laptop's value of a variable: same name as in the cluster, local services.

@@ -3,7 +3,7 @@
 use super::ScaffoldSettings;
 use super::header::{CommentSyntax, TAKE_OVER, header};
 use crate::contract::CheckedContract;
-use crate::contract::model::{Exposure, Runtime};
+use crate::contract::model::{Engine, Exposure, Runtime};
 use crate::render::environment::{DatabaseKey, PlatformVariable, platform_environment};
 
 /// Where the README lives.
@@ -92,6 +92,9 @@ pub(crate) fn readme(contract: &CheckedContract, settings: &ScaffoldSettings) ->
             ));
         }
     }
+    if matches!(contract.engine, Some(Engine::Postgres | Engine::Mysql)) {
+        text.push_str(&migrations(contract));
+    }
     text.push_str(&format!(
         "\n## Run it locally\n\n```sh\ndocker compose up --build\n```\n\n\
          ## Build and deploy\n\n\
@@ -107,6 +110,24 @@ pub(crate) fn readme(contract: &CheckedContract, settings: &ScaffoldSettings) ->
         dockerfile = contract.dockerfile_path,
     ));
     text
+}
+
+/// The migration convention, for a workload with a schema.
+fn migrations(contract: &CheckedContract) -> String {
+    let status = match &contract.migrations {
+        Some(command) => format!("This workload's command is `{}`.", command.join(" ")),
+        None => "This workload has none yet.".to_owned(),
+    };
+    format!(
+        "\n## Schema migrations\n\n\
+         List your migration tool under `spec.persistence.migrations.command` (for example \
+         `[./migrate, up]`). Before each deployment the platform runs it once, in this \
+         workload's own image, with a connection that may change the schema in the same variables \
+         (`DATABASE_URL`, `DB_*`); a failed run stops the deployment. It connects to the \
+         database server itself, not the connection pooler, so session features such as \
+         advisory locks work; make it idempotent, since it runs on every deployment. \
+         `docker compose up` runs it before the app, the same way. {status}\n"
+    )
 }
 
 /// The `.gitignore` of a tenant repository.

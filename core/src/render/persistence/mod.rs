@@ -1,10 +1,12 @@
-//! Database provisioning, platform-owned: per engine an idempotent script generated from the
-//! contract and profile, and the Kubernetes objects that run it in the platform namespace.
+//! Databases: per engine an idempotent, platform-owned provisioning script and the objects
+//! that run it, the tenant's pooler entry, and the Job that runs the tenant's migrations.
 
 pub mod isolation;
+pub mod migrations;
 pub mod mysql;
 pub mod names;
 mod objects;
+pub mod pooler;
 pub mod postgres;
 pub mod redis;
 
@@ -137,9 +139,14 @@ fi
     text
 }
 
-/// The provisioning objects of a render, in the platform zone.
+/// The database objects of a render: provisioning in the platform zone, migrations in the
+/// tenant's.
 pub fn render(ctx: &Context<'_>) -> Vec<Manifest> {
-    Tenant::of(ctx)
-        .map(|tenant| objects::render(ctx, &tenant))
-        .unwrap_or_default()
+    let Some(tenant) = Tenant::of(ctx) else {
+        return Vec::new();
+    };
+    let mut manifests = objects::render(ctx, &tenant);
+    manifests.extend(pooler::render(ctx, &tenant));
+    manifests.extend(migrations::render(ctx, &tenant));
+    manifests
 }

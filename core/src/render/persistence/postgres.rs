@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use super::names::{PostgresNames, pg_ident, shell_word, sql_literal};
 use super::{ProvisionScript, Tenant};
-use crate::profile::model::Isolation;
+use crate::profile::model::{Isolation, PreloadLibrary};
 
 /// `run.sh` and `provision.sql` for a tenant on a PostgreSQL server.
 pub fn script(tenant: &Tenant<'_>) -> ProvisionScript {
@@ -136,7 +136,7 @@ ALTER DEFAULT PRIVILEGES FOR ROLE {owner} IN SCHEMA {schema}
 ALTER DEFAULT PRIVILEGES FOR ROLE {owner} IN SCHEMA {schema}
   GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO {app};
 
--- Check the model holds, or fail the Job.
+{statistics}-- Check the model holds, or fail the Job.
 DO $$
 DECLARE role text;
 BEGIN
@@ -157,6 +157,34 @@ END $$;
         db_arg = lit(&names.database),
         app_l = lit(&names.app),
         migrator_l = lit(&names.migrator),
+        statistics = statistics(tenant, &app, &migrator),
     );
     out
+}
+
+/// The schema the statement statistics view lives in, outside every tenant's schema.
+pub const STATISTICS_SCHEMA: &str = "zave_stats";
+
+/// Statement statistics, where the server preloads `pg_stat_statements`: the extension in a
+/// schema of its own that the tenant's roles may use. PostgreSQL shows a role the text of its
+/// own statements only (`<insufficient privilege>` for everyone else's).
+fn statistics(tenant: &Tenant<'_>, app: &str, migrator: &str) -> String {
+    if !tenant
+        .server
+        .preload_libraries
+        .contains(&PreloadLibrary::PgStatStatements)
+    {
+        return String::new();
+    }
+    let schema = pg_ident(STATISTICS_SCHEMA);
+    format!(
+        "-- Statement statistics (the server preloads pg_stat_statements): each role reads the
+-- text of its own statements only.
+CREATE SCHEMA IF NOT EXISTS {schema};
+CREATE EXTENSION IF NOT EXISTS pg_stat_statements WITH SCHEMA {schema};
+REVOKE CREATE ON SCHEMA {schema} FROM PUBLIC;
+GRANT USAGE ON SCHEMA {schema} TO {app}, {migrator};
+
+"
+    )
 }
