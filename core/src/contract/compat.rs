@@ -40,7 +40,7 @@ implemented! {
     Delivery: Rolling;
     BuildMode: Dockerfile;
     Tier: Small | Standard | Large;
-    CapabilityName: Metrics | Tracing;
+    CapabilityName: Metrics | Tracing | FeatureFlags;
 }
 
 impl CapabilityName {
