@@ -132,6 +132,7 @@ fn render(
         image,
         version,
         bundle,
+        flags: None,
         strict,
     };
     let outcome = py.detach(|| source.render(&profile.profile, inputs));

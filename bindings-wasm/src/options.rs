@@ -64,6 +64,7 @@ impl RenderOptions {
             image: self.image.as_deref(),
             version: self.version.as_deref(),
             bundle: self.bundle.as_deref(),
+            flags: None,
             strict: self.strict.unwrap_or(false),
         }
     }

@@ -1,6 +1,8 @@
-//! CI's inputs on the command line: `--image` and `--version` (for one contract, or per
-//! tenant as `NAME=VALUE`), `--bundle` and `--strict`, shared by `render` and `diff`.
+//! CI's inputs on the command line: `--image`, `--version` and `--flags-file` (for one
+//! contract, or per tenant as `NAME=VALUE`), `--bundle` and `--strict`, shared by `render`
+//! and `diff`.
 
+use std::path::Path;
 use std::process::ExitCode;
 
 use clap::Args;
@@ -19,6 +21,11 @@ pub struct InputArgs {
     /// The version label, `sha-` and seven hex digits: `VALUE`, or `NAME=VALUE` per tenant.
     #[arg(long = "version", value_name = "[NAME=]sha-xxxxxxx")]
     pub versions: Vec<String>,
+    /// The flag set of a tenant with `feature-flags`, flagd's `flags.json`: `FILE`, or
+    /// `NAME=FILE` per tenant. A tenant without one keeps the set its tree records, else
+    /// serves an empty set (W005).
+    #[arg(long = "flags-file", value_name = "[NAME=]FILE")]
+    pub flags_files: Vec<String>,
     /// The platform bundle recorded on every object.
     #[arg(long, value_name = "NAME")]
     pub bundle: Option<String>,
@@ -36,11 +43,53 @@ impl InputArgs {
         contracts: usize,
     ) -> Result<(Profile, Given), ExitCode> {
         let profile = profile.load_or_report(self.strict)?;
-        let given = self.given(contracts).map_err(|message| {
+        let mut given = self.given(contracts).map_err(|message| {
             eprintln!("zave: {message}");
             ExitCode::from(crate::EXIT_USAGE)
         })?;
+        self.read_flags(&mut given, contracts)?;
         Ok((profile, given))
+    }
+
+    /// Reads and checks every `--flags-file` into `given`: exit 2 when a file cannot be read
+    /// or does not say its tenant, 1 with the file's findings when it is refused.
+    fn read_flags(&self, given: &mut Given, contracts: usize) -> Result<(), ExitCode> {
+        let usage = |message: String| {
+            eprintln!("zave: {message}");
+            ExitCode::from(crate::EXIT_USAGE)
+        };
+        for value in &self.flags_files {
+            let (name, path) = match value.split_once('=') {
+                Some((name, path)) if is_tenant_name(name) => (Some(name), path),
+                _ => (None, value.as_str()),
+            };
+            let input = crate::input::read(Path::new(path)).map_err(usage)?;
+            let flags = zave::flags::parse(&input.bytes).map_err(|diagnostics| {
+                let source = String::from_utf8_lossy(&input.bytes);
+                eprint!(
+                    "{}",
+                    diagnostics.to_text(&input.name, Some(&source), zave::TextStyle::Plain)
+                );
+                ExitCode::FAILURE
+            })?;
+            match name {
+                Some(name) => {
+                    if given.flags.insert(name.to_owned(), flags).is_some() {
+                        return Err(usage(format!("--flags-file names \"{name}\" twice")));
+                    }
+                }
+                None if contracts == 1 && given.sole_flags.is_none() => {
+                    given.sole_flags = Some(flags);
+                }
+                None => {
+                    return Err(usage(format!(
+                        "--flags-file {value} does not say which tenant it is for: write \
+                         --flags-file NAME={value} when rendering several contracts"
+                    )));
+                }
+            }
+        }
+        Ok(())
     }
 
     /// The inputs for a run of `contracts` contracts; a value without `NAME=` needs exactly
@@ -84,4 +133,12 @@ impl InputArgs {
         }
         Ok(given)
     }
+}
+
+/// Whether `text` can be a tenant's name, so `NAME=FILE` is told from a file name with `=`.
+fn is_tenant_name(text: &str) -> bool {
+    text.starts_with(|c: char| c.is_ascii_lowercase())
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }

@@ -5,6 +5,7 @@
 use std::collections::BTreeSet;
 
 use crate::document::{self, Path, Value};
+use crate::flags::FlagSet;
 use crate::manifest::{RenderedFile, applications_dir, index_files, platform_dir, workload_dir};
 use crate::profile::Profile;
 use crate::render::Rendered;
@@ -40,6 +41,11 @@ pub struct Recorded {
     pub image: Option<String>,
     /// The version label.
     pub version: Option<String>,
+    /// The file of the tenant's flag set ConfigMap (`feature-flags`), beside the Deployment;
+    /// read with [`recorded_flags`].
+    pub flags_file: Option<String>,
+    /// The flag set that file holds, once read.
+    pub flags: Option<FlagSet>,
 }
 
 /// Reads what tenant `name`'s generated Deployment (`deployment`, the file's bytes) records:
@@ -55,6 +61,45 @@ pub fn recorded_inputs(name: &str, deployment: &[u8]) -> Recorded {
     Recorded {
         image: image.filter(|image| !image.ends_with(&bootstrap)),
         version,
+        flags_file: flags_config_map(name, deployment).map(|map| format!("configmap-{map}.yaml")),
+        flags: None,
+    }
+}
+
+/// The flag set ConfigMap the Deployment's pod mounts, `<name>-flags-<hash>`: only parsed
+/// when the text names one.
+fn flags_config_map(name: &str, deployment: &[u8]) -> Option<String> {
+    let prefix = format!("{name}-flags-");
+    let text = std::str::from_utf8(deployment).ok()?;
+    if !text.contains(&prefix) {
+        return None;
+    }
+    let document = document::load(deployment).ok()?;
+    let volumes = Path::root()
+        .key("spec")
+        .key("template")
+        .key("spec")
+        .key("volumes");
+    let Value::Seq(volumes) = &document.at(&volumes)?.value else {
+        return None;
+    };
+    volumes.iter().find_map(|volume| {
+        let map = volume.at(&Path::root().key("configMap").key("name"))?;
+        match &map.value {
+            Value::String(map) if map.starts_with(&prefix) => Some(map.clone()),
+            _ => None,
+        }
+    })
+}
+
+/// The flag set a generated flags ConfigMap (`config_map`, the file's bytes) holds, checked
+/// again as any flags file; `None` when it is unreadable, so the render says W005.
+pub fn recorded_flags(config_map: &[u8]) -> Option<FlagSet> {
+    let document = document::load(config_map).ok()?;
+    let key = Path::root().key("data").key(crate::render::flags::FLAGS_KEY);
+    match &document.at(&key)?.value {
+        Value::String(text) => crate::flags::parse(text.as_bytes()).ok(),
+        _ => None,
     }
 }
 

@@ -8,8 +8,9 @@ use std::sync::{Mutex, OnceLock, PoisonError};
 use zave::manifest::{RenderedFile, applications_dir, index_files, is_generated, tenant_folders};
 use zave::render::persistence::pooler;
 use zave::tree::{
-    Change, Difference, Recorded, TenantPlaces, compare, recorded_inputs, tenants_after,
+    Change, Difference, Recorded, TenantPlaces, compare, recorded_flags, recorded_inputs, tenants_after,
 };
+use zave::flags::FlagSet;
 use zave::{CheckedContract, Diagnostics, Profile, RenderInputs, Rendered};
 
 use crate::TreeError;
@@ -33,6 +34,10 @@ pub struct Given {
     pub sole_image: Option<String>,
     /// The version of a run's only contract, given without its name.
     pub sole_version: Option<String>,
+    /// Flag sets (`feature-flags`) by tenant name.
+    pub flags: BTreeMap<String, FlagSet>,
+    /// The flag set of a run's only contract, given without its name.
+    pub sole_flags: Option<FlagSet>,
     /// The platform bundle.
     pub bundle: Option<String>,
     /// Warnings are errors.
@@ -56,9 +61,18 @@ impl Given {
             .map(String::as_str)
     }
 
-    /// A tenant an image or version is given for that is not among `rendered`.
+    /// The flag set given for tenant `name`.
+    pub fn flags(&self, name: &str) -> Option<&FlagSet> {
+        self.flags.get(name).or(self.sole_flags.as_ref())
+    }
+
+    /// A tenant an image, version or flag set is given for that is not among `rendered`.
     pub fn stray(&self, rendered: &BTreeSet<String>) -> Option<&str> {
-        let named = self.images.keys().chain(self.versions.keys());
+        let named = self
+            .images
+            .keys()
+            .chain(self.versions.keys())
+            .chain(self.flags.keys());
         named
             .map(String::as_str)
             .find(|name| !rendered.contains(*name))
@@ -70,6 +84,7 @@ impl Given {
             image: self.image(name).or(recorded.image.as_deref()),
             version: self.version(name).or(recorded.version.as_deref()),
             bundle: self.bundle.as_deref(),
+            flags: self.flags(name).or(recorded.flags.as_ref()),
             strict: self.strict,
         }
     }
@@ -266,11 +281,22 @@ impl<'t> Run<'t> {
     /// [`zave::tree::recorded_inputs`]); nothing when it has no Deployment for it.
     fn recorded(&self, name: &str) -> Recorded {
         let deployment = format!("deployment-{name}.yaml");
-        self.dir(SlotId::Workload)
+        let Some(folder) = self
+            .dir(SlotId::Workload)
             .and_then(|dir| dir.open_folder(name).ok().flatten())
-            .and_then(|folder| folder.read(&deployment, READ_LIMIT).ok().flatten())
+        else {
+            return Recorded::default();
+        };
+        let read = |file: &str| folder.read(file, READ_LIMIT).ok().flatten();
+        let mut recorded = read(&deployment)
             .map(|bytes| recorded_inputs(name, &bytes))
-            .unwrap_or_default()
+            .unwrap_or_default();
+        recorded.flags = recorded
+            .flags_file
+            .as_deref()
+            .and_then(read)
+            .and_then(|bytes| recorded_flags(&bytes));
+        recorded
     }
 
     /// Renders a checked contract with CI's inputs (what `given` names for it, else what the
@@ -282,7 +308,10 @@ impl<'t> Run<'t> {
         if !self.state().tenants.insert(name.clone()) {
             return Err(SyncError::Duplicate(name));
         }
-        let recorded = if given.image(&name).is_none() || given.version(&name).is_none() {
+        let recorded = if given.image(&name).is_none()
+            || given.version(&name).is_none()
+            || given.flags(&name).is_none()
+        {
             self.recorded(&name)
         } else {
             Recorded::default()

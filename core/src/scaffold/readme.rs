@@ -23,6 +23,10 @@ fn meaning(variable: PlatformVariable) -> &'static str {
         PlatformVariable::OtlpProtocol => "the OTLP protocol (`grpc`)",
         PlatformVariable::ServiceName => "the service name traces carry",
         PlatformVariable::ResourceAttributes => "resource attributes, such as the environment",
+        PlatformVariable::FlagdHost => {
+            "where the OpenFeature flagd provider finds flagd (`localhost`: a sidecar in the cluster)"
+        }
+        PlatformVariable::FlagdPort => "flagd's evaluation port (8013)",
         PlatformVariable::Database(key) => match key {
             DatabaseKey::Url => "the database connection, as one URL",
             DatabaseKey::Host => "the database host",
