@@ -245,7 +245,8 @@ proptest! {
             for volume in pod["volumes"].as_array().into_iter().flatten() {
                 prop_assert!(volume["hostPath"].is_null(), "no hostPath volumes");
             }
-            for container in pod["containers"].as_array().into_iter().flatten() {
+            let init_containers = pod["initContainers"].as_array().into_iter().flatten();
+            for container in pod["containers"].as_array().into_iter().flatten().chain(init_containers) {
                 let security = &container["securityContext"];
                 prop_assert_eq!(&security["allowPrivilegeEscalation"], &Json::Bool(false));
                 prop_assert_eq!(&security["capabilities"]["drop"], &serde_json::json!(["ALL"]));
@@ -254,6 +255,12 @@ proptest! {
                 prop_assert_eq!(&security["readOnlyRootFilesystem"], &Json::Bool(true));
                 prop_assert!(security["privileged"].is_null() || security["privileged"] == Json::Bool(false));
                 prop_assert!(container["resources"]["limits"]["memory"].is_string());
+            }
+            // A native sidecar (flagd) is an init container that keeps running: it must say
+            // when it is ready, and it is the only kind of init container a workload gets.
+            for sidecar in pod["initContainers"].as_array().into_iter().flatten() {
+                prop_assert_eq!(&sidecar["restartPolicy"], &Json::from("Always"));
+                prop_assert!(sidecar["readinessProbe"].is_object());
             }
         }
     }
