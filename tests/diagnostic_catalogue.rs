@@ -64,7 +64,10 @@ impl Example {
     fn findings(&self) -> (Vec<zave::Diagnostic>, Vec<u8>) {
         let bytes = std::fs::read(repo_root().join(&self.fixture)).expect("example fixture exists");
         if self.is_flags_file() {
-            let findings = zave::flags::parse(&bytes).err().map(|d| d.0).unwrap_or_default();
+            let findings = zave::flags::parse(&bytes)
+                .err()
+                .map(|d| d.0)
+                .unwrap_or_default();
             return (findings, bytes);
         }
         if self.fixture.starts_with("fixtures/profiles/") {

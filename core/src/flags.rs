@@ -12,7 +12,13 @@ use crate::suggest::{did_you_mean, quote};
 /// The keys a flags file may have at its top.
 const FILE_KEYS: &[&str] = &["$schema", "flags", "metadata", "$evaluators"];
 /// The keys a flag may have.
-const FLAG_KEYS: &[&str] = &["state", "variants", "defaultVariant", "targeting", "metadata"];
+const FLAG_KEYS: &[&str] = &[
+    "state",
+    "variants",
+    "defaultVariant",
+    "targeting",
+    "metadata",
+];
 /// The states a flag may be in.
 const STATES: &[&str] = &["ENABLED", "DISABLED"];
 
@@ -129,7 +135,11 @@ fn check_file(document: &Node, findings: &mut Vec<Diagnostic>) -> Vec<String> {
 
 fn check_flag(flag: &Node, path: &Path, findings: &mut Vec<Diagnostic>) {
     if !matches!(flag.value, Value::Map(_)) {
-        findings.push(wrong_type(flag, path, "a mapping (state, variants, defaultVariant)"));
+        findings.push(wrong_type(
+            flag,
+            path,
+            "a mapping (state, variants, defaultVariant)",
+        ));
         return;
     }
     check_keys(flag, path, FLAG_KEYS, findings);
@@ -154,7 +164,9 @@ fn check_flag(flag: &Node, path: &Path, findings: &mut Vec<Diagnostic>) {
         let at = path.key("defaultVariant");
         match &default.value.value {
             Value::Null => {}
-            Value::String(name) => check_variant_name(&default.value, &at, name, &variants, findings),
+            Value::String(name) => {
+                check_variant_name(&default.value, &at, name, &variants, findings)
+            }
             _ => findings.push(wrong_type(&default.value, &at, "a variant's name")),
         }
     }
@@ -211,7 +223,11 @@ fn variant_kind(value: &Value) -> Option<&'static str> {
 /// Checks the variants; returns their names.
 fn check_variants(variants: &Node, path: &Path, findings: &mut Vec<Diagnostic>) -> Vec<String> {
     let Value::Map(entries) = &variants.value else {
-        findings.push(wrong_type(variants, path, "a mapping of variant names to values"));
+        findings.push(wrong_type(
+            variants,
+            path,
+            "a mapping of variant names to values",
+        ));
         return Vec::new();
     };
     if entries.is_empty() {
@@ -232,12 +248,18 @@ fn check_variants(variants: &Node, path: &Path, findings: &mut Vec<Diagnostic>) 
                 "a boolean, a string, a number or an object",
             )),
             (Some(kind), None) => first_kind = Some(kind),
-            (Some(kind), Some(first)) if kind != first => findings.push(invalid(
-                Code::FlagsInvalid,
-                &entry.value,
-                &at,
-                format!("variant {} is {kind}, but the flag's first variant is {first}", quote(&entry.key)),
-            ).with_help("every variant of a flag has the same type")),
+            (Some(kind), Some(first)) if kind != first => findings.push(
+                invalid(
+                    Code::FlagsInvalid,
+                    &entry.value,
+                    &at,
+                    format!(
+                        "variant {} is {kind}, but the flag's first variant is {first}",
+                        quote(&entry.key)
+                    ),
+                )
+                .with_help("every variant of a flag has the same type"),
+            ),
             (Some(_), Some(_)) => {}
         }
     }
@@ -417,7 +439,12 @@ mod tests {
         let text = "{\"flags\": {\"a\": {\n  \"state\": \"ENABLED\",\n  \"variants\": {\"on\": true, \"off\": false},\n  \"defaultVariant\": \"of\"\n}}}";
         assert_eq!(
             codes(text),
-            [("Z132", "flags.a.defaultVariant".to_owned(), Some(4), Some(21))]
+            [(
+                "Z132",
+                "flags.a.defaultVariant".to_owned(),
+                Some(4),
+                Some(21)
+            )]
         );
     }
 

@@ -96,7 +96,9 @@ fn flags_config_map(name: &str, deployment: &[u8]) -> Option<String> {
 /// again as any flags file; `None` when it is unreadable, so the render says W005.
 pub fn recorded_flags(config_map: &[u8]) -> Option<FlagSet> {
     let document = document::load(config_map).ok()?;
-    let key = Path::root().key("data").key(crate::render::flags::FLAGS_KEY);
+    let key = Path::root()
+        .key("data")
+        .key(crate::render::flags::FLAGS_KEY);
     match &document.at(&key)?.value {
         Value::String(text) => crate::flags::parse(text.as_bytes()).ok(),
         _ => None,
@@ -288,8 +290,42 @@ mod tests {
             Recorded {
                 image: Some("ghcr.io/acme/web@sha256:abc".to_owned()),
                 version: Some("sha-1234567".to_owned()),
+                ..Recorded::default()
             }
         );
+    }
+
+    #[test]
+    fn a_rendered_flag_set_is_read_back_from_the_configmap_its_deployment_mounts() {
+        let contract = "apiVersion: zave.io/v1\nkind: Workload\nmetadata: {name: web}\nspec: {runtime: container, exposure: public-http, delivery: rolling, capabilities: [{name: feature-flags}]}\n";
+        let flags = crate::flags::parse(
+            br#"{"flags": {"a": {"state": "ENABLED", "variants": {"on": true}, "defaultVariant": "on"}}}"#,
+        )
+        .expect("valid flags");
+        let profile = crate::Profile::builtin("kind").expect("kind");
+        let inputs = crate::RenderInputs {
+            flags: Some(&flags),
+            ..Default::default()
+        };
+        let rendered = crate::render(contract.as_bytes(), profile, inputs).expect("renders");
+        let file = |suffix: &str| {
+            rendered
+                .files
+                .iter()
+                .find(|f| f.path.ends_with(suffix))
+                .map(|f| f.content.clone())
+                .unwrap_or_default()
+        };
+        let recorded = recorded_inputs("web", file("deployment-web.yaml").as_bytes());
+        let config_map = recorded
+            .flags_file
+            .expect("the Deployment mounts a flag set");
+        assert!(
+            config_map.starts_with("configmap-web-flags-"),
+            "{config_map}"
+        );
+        assert_eq!(recorded_flags(file(&config_map).as_bytes()), Some(flags));
+        assert_eq!(recorded_flags(b"data: {flags.json: 1}"), None);
     }
 
     #[test]

@@ -5,12 +5,13 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Mutex, OnceLock, PoisonError};
 
+use zave::flags::FlagSet;
 use zave::manifest::{RenderedFile, applications_dir, index_files, is_generated, tenant_folders};
 use zave::render::persistence::pooler;
 use zave::tree::{
-    Change, Difference, Recorded, TenantPlaces, compare, recorded_flags, recorded_inputs, tenants_after,
+    Change, Difference, Recorded, TenantPlaces, compare, recorded_flags, recorded_inputs,
+    tenants_after,
 };
-use zave::flags::FlagSet;
 use zave::{CheckedContract, Diagnostics, Profile, RenderInputs, Rendered};
 
 use crate::TreeError;

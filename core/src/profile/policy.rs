@@ -71,6 +71,7 @@ pub fn apply(checked: &mut CheckedContract, document: &Node, profile: &Profile) 
             )),
         );
     }
+    let listed_flags = checked.capabilities.contains(&CapabilityName::FeatureFlags);
     if checked.runtime == Runtime::Container {
         for required in &policy.required_capabilities {
             if !checked.capabilities.contains(required) {
@@ -94,6 +95,9 @@ pub fn apply(checked: &mut CheckedContract, document: &Node, profile: &Profile) 
         .position(|c| *c == CapabilityName::FeatureFlags)
     {
         findings.extend(check_feature_flags(index, document, profile));
+        if !listed_flags {
+            findings.extend(flags_variable_taken(checked, document));
+        }
     }
     findings
 }
@@ -119,7 +123,9 @@ fn check_feature_flags(index: usize, document: &Node, profile: &Profile) -> Opti
                 at,
                 format!("capability \"feature-flags\" is not offered by profile \"{name}\""),
             )
-            .with_help("the profile needs a featureFlags block (the flagd image and its resources)"),
+            .with_help(
+                "the profile needs a featureFlags block (the flagd image and its resources)",
+            ),
         );
     }
     let version = &profile.spec.kubernetes_version;
@@ -140,6 +146,29 @@ fn check_feature_flags(index: usize, document: &Node, profile: &Profile) -> Opti
         );
     }
     None
+}
+
+/// A dependency whose host variable is `FLAGD_HOST`, which an injected `feature-flags` sets
+/// (a listed one is refused in stage 2 already).
+fn flags_variable_taken(checked: &CheckedContract, document: &Node) -> Option<Diagnostic> {
+    let index = checked
+        .dependencies
+        .iter()
+        .position(|workload| crate::render::environment::is_flags_variable(workload))?;
+    let path = Path::root()
+        .key("spec")
+        .key("dependencies")
+        .index(index)
+        .key("workload");
+    Some(
+        Diagnostic::new(
+            Code::DuplicateDependency,
+            &path,
+            Some(document.span_for(&path)),
+            "dependency \"flagd\" would be FLAGD_HOST, which the feature-flags capability the profile requires sets",
+        )
+        .with_help("the called workload needs another name: its host variable must be its own"),
+    )
 }
 
 /// The server a profile offers for an engine.

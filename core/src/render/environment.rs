@@ -189,13 +189,17 @@ pub fn is_platform_variable(name: &str) -> bool {
         PlatformVariable::OtlpProtocol,
         PlatformVariable::ServiceName,
         PlatformVariable::ResourceAttributes,
-        PlatformVariable::FlagdHost,
-        PlatformVariable::FlagdPort,
     ];
     let mut database = [Engine::Postgres, Engine::Redis]
         .into_iter()
         .flat_map(database_keys);
     fixed.iter().any(|variable| variable.name() == name) || database.any(|key| key.name() == name)
+}
+
+/// Whether dependency `workload`'s host variable is one `feature-flags` sets (`FLAGD_HOST`):
+/// refused only for a workload with the capability, so contracts valid before it stay valid.
+pub fn is_flags_variable(workload: &str) -> bool {
+    dependency_host_variable(workload) == PlatformVariable::FlagdHost.name()
 }
 
 /// The in-cluster host of dependency `workload`: its Service in the namespace the profile's
@@ -228,7 +232,10 @@ pub fn platform_environment(contract: &CheckedContract) -> Vec<PlatformVariable<
             PlatformVariable::ResourceAttributes,
         ]);
     }
-    if contract.capabilities.contains(&CapabilityName::FeatureFlags) {
+    if contract
+        .capabilities
+        .contains(&CapabilityName::FeatureFlags)
+    {
         variables.extend([PlatformVariable::FlagdHost, PlatformVariable::FlagdPort]);
     }
     if let Some(engine) = contract.engine {

@@ -401,7 +401,11 @@ fn explain_deployment(
         ));
         env.push(profile("spec.telemetry.otlpEndpoint"));
     }
-    if ctx.contract.capabilities.contains(&CapabilityName::FeatureFlags) {
+    if ctx
+        .contract
+        .capabilities
+        .contains(&CapabilityName::FeatureFlags)
+    {
         env.push(capability_origin(findings, CapabilityName::FeatureFlags));
     }
     if ctx.contract.engine.is_some() {
@@ -427,7 +431,11 @@ fn explain_deployment(
         "spec.template.spec.securityContext, containers[app].securityContext",
         vec![Origin::Convention("restricted Pod Security: non-root, no escalation, drop ALL, read-only root, seccomp RuntimeDefault".to_owned()), profile("spec.runAsUser")],
     );
-    if ctx.contract.capabilities.contains(&CapabilityName::FeatureFlags) {
+    if ctx
+        .contract
+        .capabilities
+        .contains(&CapabilityName::FeatureFlags)
+    {
         part(
             "spec.template.spec.initContainers[flagd]",
             vec![

@@ -21,8 +21,8 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use super::context::{Context, GRPC_PORT, HTTP_PORT, METRICS_PORT};
-use super::flags;
 use super::environment::{PlatformVariable, dependency_host, platform_environment};
+use super::flags;
 use super::secrets;
 use super::tenancy::quantities;
 use crate::contract::model::CapabilityName;

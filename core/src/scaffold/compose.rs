@@ -142,7 +142,10 @@ services:
 "
         ));
     }
-    if contract.capabilities.contains(&CapabilityName::FeatureFlags) {
+    if contract
+        .capabilities
+        .contains(&CapabilityName::FeatureFlags)
+    {
         // In the app's network namespace, so FLAGD_HOST=localhost holds as in the cluster.
         text.push_str(&format!(
             "  flags:

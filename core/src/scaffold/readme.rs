@@ -99,7 +99,10 @@ pub(crate) fn readme(contract: &CheckedContract, settings: &ScaffoldSettings) ->
     if matches!(contract.engine, Some(Engine::Postgres | Engine::Mysql)) {
         text.push_str(&migrations(contract));
     }
-    if contract.capabilities.contains(&CapabilityName::FeatureFlags) {
+    if contract
+        .capabilities
+        .contains(&CapabilityName::FeatureFlags)
+    {
         text.push_str(FEATURE_FLAGS);
     }
     text.push_str(&format!(
