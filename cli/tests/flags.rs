@@ -137,4 +137,14 @@ fn without_a_flags_file_the_sidecar_serves_an_empty_set_and_says_so() {
         Some(1),
         "strict refuses the empty set"
     );
+
+    // The empty set is no input the tree records: the next render says W005 again and
+    // changes nothing.
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let out = dir.path().join("repo");
+    let first = render(&out, &[]);
+    assert_eq!(first.status.code(), Some(0), "{}", text(&first.stderr));
+    let check = render(&out, &["--check"]);
+    assert_eq!(check.status.code(), Some(0), "{}", text(&check.stdout));
+    assert!(text(&check.stderr).contains("warning[W005]"));
 }

@@ -93,14 +93,17 @@ fn flags_config_map(name: &str, deployment: &[u8]) -> Option<String> {
 }
 
 /// The flag set a generated flags ConfigMap (`config_map`, the file's bytes) holds, checked
-/// again as any flags file; `None` when it is unreadable, so the render says W005.
+/// again as any flags file. `None` when it is unreadable, and for the empty set, which is what
+/// a render without a set serves (W005) and so no input: the next render says W005 again.
 pub fn recorded_flags(config_map: &[u8]) -> Option<FlagSet> {
     let document = document::load(config_map).ok()?;
     let key = Path::root()
         .key("data")
         .key(crate::render::flags::FLAGS_KEY);
     match &document.at(&key)?.value {
-        Value::String(text) => crate::flags::parse(text.as_bytes()).ok(),
+        Value::String(text) => crate::flags::parse(text.as_bytes())
+            .ok()
+            .filter(|set| *set != FlagSet::empty()),
         _ => None,
     }
 }
@@ -324,8 +327,23 @@ mod tests {
             config_map.starts_with("configmap-web-flags-"),
             "{config_map}"
         );
-        assert_eq!(recorded_flags(file(&config_map).as_bytes()), Some(flags));
+        assert_eq!(
+            recorded_flags(file(&config_map).as_bytes()),
+            Some(flags.clone())
+        );
         assert_eq!(recorded_flags(b"data: {flags.json: 1}"), None);
+        let empty = format!("data:\n  flags.json: {:?}\n", FlagSet::empty().text());
+        assert_eq!(
+            recorded_flags(empty.as_bytes()),
+            None,
+            "the empty set is no input"
+        );
+        let one = format!("data:\n  flags.json: {:?}\n", flags.text());
+        assert_eq!(
+            recorded_flags(one.as_bytes()),
+            Some(flags),
+            "the same form, read"
+        );
     }
 
     #[test]

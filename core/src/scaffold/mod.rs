@@ -164,6 +164,18 @@ mod tests {
     }
 
     #[test]
+    fn a_starter_is_written_once_and_never_replaced_not_even_forced() {
+        let starter = ScaffoldFile {
+            role: FileRole::Starter,
+            ..generated("{\"flags\": {}}\n")
+        };
+        let edited = b"{\"flags\": {\"mine\": {}}}\n".as_slice();
+        assert_eq!(decide(&starter, None, true), WriteAction::Create);
+        assert_eq!(decide(&starter, Some(edited), false), WriteAction::Keep);
+        assert_eq!(decide(&starter, Some(edited), true), WriteAction::Keep);
+    }
+
+    #[test]
     fn a_dockerfile_may_not_take_another_files_place() {
         let settings = ScaffoldSettings::from_profile(
             crate::Profile::builtin("kind").expect("built-in"),
