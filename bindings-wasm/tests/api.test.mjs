@@ -107,7 +107,7 @@ test('flags are data passed through: the ConfigMap serves them, and a bad set is
   assert.ok(configMap, 'the flag set has its ConfigMap');
   assert.match(configMap.content, /"new-checkout"/);
   assert.ok(zave.render(contract).diagnostics.some((d) => d.code === 'W005'));
-  const error = zaveError(() => zave.render(contract, { flags: flags.replace('"green",', '"blue",') }), 'flags');
+  const error = zaveError(() => zave.render(contract, { flags: flags.replace('"defaultVariant": "green"', '"defaultVariant": "blue"') }), 'flags');
   assert.deepEqual(error.diagnostics.map((d) => [d.code, d.path]), [['Z132', 'flags.banner-colour.defaultVariant']]);
   assert.equal(typeof error.diagnostics[0].line, 'number');
 });
