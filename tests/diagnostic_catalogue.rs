@@ -22,6 +22,20 @@ struct Example {
 }
 
 impl Example {
+    /// The file name the catalogue shows in the example's snippet.
+    fn shown_name(&self) -> &'static str {
+        if self.is_flags_file() {
+            "flags.json"
+        } else {
+            "zave.yaml"
+        }
+    }
+
+    /// Whether the example is a flags file (``Example: flags `file` ``), shown as `flags.json`.
+    fn is_flags_file(&self) -> bool {
+        self.fixture.ends_with(".json")
+    }
+
     /// Reads ``Example: `contract` under profile `p` with image `i` with version `v` ``,
     /// ``Example: `contract` after `other` after `another` `` or ``Example: profile `file` ``.
     fn parse(line: &str) -> Example {
@@ -49,6 +63,13 @@ impl Example {
     /// The findings the example produces.
     fn findings(&self) -> (Vec<zave::Diagnostic>, Vec<u8>) {
         let bytes = std::fs::read(repo_root().join(&self.fixture)).expect("example fixture exists");
+        if self.is_flags_file() {
+            let findings = zave::flags::parse(&bytes)
+                .err()
+                .map(|d| d.0)
+                .unwrap_or_default();
+            return (findings, bytes);
+        }
         if self.fixture.starts_with("fixtures/profiles/") {
             let findings = match zave::Profile::load(&bytes, false) {
                 Ok(loaded) => loaded.findings,
@@ -177,12 +198,13 @@ fn every_code_is_documented_with_a_current_example() {
         "docs/diagnostics.md must list every code, in catalogue order"
     );
     for section in &sections {
-        let (findings, bytes) = Example::parse(&section.example_line).findings();
+        let example = Example::parse(&section.example_line);
+        let (findings, bytes) = example.findings();
         let source = String::from_utf8_lossy(&bytes);
         let printed: Vec<String> = findings
             .iter()
             .filter(|d| d.code.as_str() == section.code)
-            .map(|d| d.to_text("zave.yaml", Some(&source), TextStyle::Plain))
+            .map(|d| d.to_text(example.shown_name(), Some(&source), TextStyle::Plain))
             .collect();
         assert!(
             printed

@@ -19,6 +19,10 @@ fn snapshot_trees(path: &std::path::Path) {
         .file_name()
         .and_then(|n| n.to_str())
         .unwrap_or_default();
+    // A fixture's flag set, when one lies beside it as `<stem>.flags.json`.
+    let flags = std::fs::read(path.with_extension("flags.json"))
+        .ok()
+        .map(|bytes| zave::flags::parse(&bytes).expect("fixture flags are valid"));
     for profile_name in PROFILES {
         let profile = Profile::builtin(profile_name).expect("built-in profile");
         let contract_name = zave::validate(&bytes, zave::ValidateOptions::default())
@@ -29,6 +33,7 @@ fn snapshot_trees(path: &std::path::Path) {
             image: Some(&image),
             version: Some("sha-4f4f4f4"),
             bundle: Some("platform-2026.11"),
+            flags: flags.as_ref(),
             strict: false,
         };
         let text = match zave::render(&bytes, profile, inputs) {

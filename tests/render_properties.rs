@@ -115,13 +115,13 @@ fn a_written_password_is_caught() {
     assert!(passwords_come_from_the_environment("  echo \"failed\" >&2"));
 }
 
-/// The dependencies' `_HOST` variables of a render's container (the database's `DB_HOST`
-/// aside), in order.
+/// The dependencies' `_HOST` variables of a render's container (the database's `DB_HOST` and
+/// flagd's `FLAGD_HOST` aside), in order.
 fn host_variables(rendered: &Rendered) -> Vec<String> {
     surface(rendered)
         .0
         .into_iter()
-        .filter(|name| name.ends_with("_HOST") && name != "DB_HOST")
+        .filter(|name| name.ends_with("_HOST") && name != "DB_HOST" && name != "FLAGD_HOST")
         .collect()
 }
 
@@ -245,7 +245,8 @@ proptest! {
             for volume in pod["volumes"].as_array().into_iter().flatten() {
                 prop_assert!(volume["hostPath"].is_null(), "no hostPath volumes");
             }
-            for container in pod["containers"].as_array().into_iter().flatten() {
+            let init_containers = pod["initContainers"].as_array().into_iter().flatten();
+            for container in pod["containers"].as_array().into_iter().flatten().chain(init_containers) {
                 let security = &container["securityContext"];
                 prop_assert_eq!(&security["allowPrivilegeEscalation"], &Json::Bool(false));
                 prop_assert_eq!(&security["capabilities"]["drop"], &serde_json::json!(["ALL"]));
@@ -254,6 +255,12 @@ proptest! {
                 prop_assert_eq!(&security["readOnlyRootFilesystem"], &Json::Bool(true));
                 prop_assert!(security["privileged"].is_null() || security["privileged"] == Json::Bool(false));
                 prop_assert!(container["resources"]["limits"]["memory"].is_string());
+            }
+            // A native sidecar (flagd) is an init container that keeps running: it must say
+            // when it is ready, and it is the only kind of init container a workload gets.
+            for sidecar in pod["initContainers"].as_array().into_iter().flatten() {
+                prop_assert_eq!(&sidecar["restartPolicy"], &Json::from("Always"));
+                prop_assert!(sidecar["readinessProbe"].is_object());
             }
         }
     }
@@ -275,6 +282,13 @@ proptest! {
                     prop_assert!(!line.contains("password") && !line.contains("user="), "{}", line);
                     let key = object["data"]["passwordKey"].as_str().unwrap_or_default();
                     prop_assert!(key.starts_with("tenants/") && key.ends_with("/db"), "{}", key);
+                } else if object["kind"] == "ConfigMap" && data.is_some_and(|d| d.contains_key("flags.json")) {
+                    // The flag set: flagd's JSON and nothing else.
+                    let keys: Vec<&str> = data.into_iter().flatten().map(|(k, _)| k.as_str()).collect();
+                    prop_assert_eq!(keys, ["flags.json"]);
+                    let set: Json = serde_json::from_str(object["data"]["flags.json"].as_str().unwrap_or_default())
+                        .map_err(|e| TestCaseError::fail(e.to_string()))?;
+                    prop_assert!(set["flags"].is_object());
                 } else if object["kind"] == "ConfigMap" {
                     // The provisioning script: passwords only as variables read at run time.
                     for (file, text) in object["data"].as_object().into_iter().flatten() {

@@ -54,7 +54,7 @@ pub fn valid_contract() -> impl Strategy<Value = Json> {
     let container = (
         pick(EXPOSURES),
         prop::option::of(pick(ENGINES)),
-        prop::sample::subsequence(vec!["metrics", "tracing"], 0..=2),
+        prop::sample::subsequence(vec!["metrics", "tracing", "feature-flags"], 0..=3),
         prop::bool::ANY,
     );
     let statik = pick(HTTP_EXPOSURES);

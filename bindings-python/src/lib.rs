@@ -22,6 +22,9 @@ fn findings_json(findings: &[Diagnostic]) -> String {
 /// A refusal: the findings, and their text as the CLI prints it.
 type Refusal = (String, String);
 
+/// The name a flags file's findings show: the binding is given its text, not its path.
+const FLAGS_FILE_NAME: &str = "flags.json";
+
 fn refusal(findings: Vec<Diagnostic>, file_name: &str, source: &Source<'_>) -> Refusal {
     let json = findings_json(&findings);
     let text = Diagnostics(findings).to_text(file_name, source.text().as_deref(), TextStyle::Plain);
@@ -112,7 +115,7 @@ fn validate(
 /// Renders a contract: `(render, None)` or `(None, (findings_json, text))`. The GIL is
 /// released while the core works.
 #[pyfunction]
-#[pyo3(signature = (source, file_name, profile, image, version, bundle, strict))]
+#[pyo3(signature = (source, file_name, profile, image, version, bundle, flags, strict))]
 #[allow(
     clippy::too_many_arguments,
     reason = "mirrors the keyword arguments of zave.render"
@@ -125,13 +128,26 @@ fn render(
     image: Option<&str>,
     version: Option<&str>,
     bundle: Option<&str>,
+    flags: Option<&str>,
     strict: bool,
 ) -> PyResult<(Option<NativeRender>, Option<Refusal>)> {
     let source = Source::extract(source)?;
+    let flags = match flags
+        .map(|text| zave::flags::parse(text.as_bytes()))
+        .transpose()
+    {
+        Ok(flags) => flags,
+        Err(Diagnostics(findings)) => {
+            let json = findings_json(&findings);
+            let text = Diagnostics(findings).to_text(FLAGS_FILE_NAME, flags, TextStyle::Plain);
+            return Ok((None, Some((json, text))));
+        }
+    };
     let inputs = RenderInputs {
         image,
         version,
         bundle,
+        flags: flags.as_ref(),
         strict,
     };
     let outcome = py.detach(|| source.render(&profile.profile, inputs));

@@ -72,6 +72,30 @@ def test_strict_and_a_profile_add_findings() -> None:
     assert [d.code for d in refused.value.diagnostics] == ["W001", "W002"]
 
 
+FLAGGED = ROOT / "fixtures" / "contracts" / "valid" / "feature-flags.yaml"
+FLAGS = ROOT / "fixtures" / "contracts" / "valid" / "feature-flags.flags.json"
+
+
+def test_flags_reach_the_configmap_and_their_absence_is_w005() -> None:
+    render = zave.render(FLAGGED, flags=FLAGS.read_text())
+    (config_map,) = [o for o in render.objects if o["kind"] == "ConfigMap"]
+    served = json.loads(config_map["data"]["flags.json"])
+    assert served == json.loads(FLAGS.read_text())
+    assert "W005" not in [d.code for d in render.diagnostics]
+    assert "W005" in [d.code for d in zave.render(FLAGGED).diagnostics]
+
+
+def test_a_refused_flags_file_is_positioned_in_flags_json() -> None:
+    bad = FLAGS.read_text().replace('"defaultVariant": "green"', '"defaultVariant": "blue"')
+    with pytest.raises(zave.ContractError) as refused:
+        zave.render(FLAGGED, flags=bad)
+    (finding,) = refused.value.diagnostics
+    assert (finding.code, finding.path) == ("Z132", "flags.banner-colour.defaultVariant")
+    assert finding.line is not None and "--> flags.json:" in str(refused.value)
+    with pytest.raises(TypeError):
+        untyped.render(FLAGGED, flags=b"{}")
+
+
 def test_data_without_positions_still_gets_paths() -> None:
     data = web_data()
     data["spec"]["runtime"] = "python"

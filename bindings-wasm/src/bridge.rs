@@ -14,6 +14,8 @@ pub enum Error {
     /// The custom profile text (`profileYaml`) is not a valid profile; its findings are
     /// positioned in that text.
     Profile(Diagnostics),
+    /// The flags text (`flags`) is not a valid flag set; its findings are positioned in it.
+    Flags(Diagnostics),
     /// The core could not write what it built (a bug in zave, never the input's fault).
     Internal(String),
 }
@@ -25,6 +27,11 @@ impl From<Error> for JsValue {
             Error::Profile(diagnostics) => zave_error(
                 "profile",
                 &format!("the custom profile is invalid: {diagnostics}"),
+                &diagnostics.0,
+            ),
+            Error::Flags(diagnostics) => zave_error(
+                "flags",
+                &format!("the flags file is invalid: {diagnostics}"),
                 &diagnostics.0,
             ),
             Error::Internal(message) => zave_error("internal", &message, &[]),
@@ -41,8 +48,9 @@ pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
     js_sys::JSON::parse(&text)
 }
 
-/// A JavaScript `Error` named `ZaveError` with a `kind` (`options`, `profile`, `panic`,
-/// `internal`) and the `diagnostics` behind it (empty unless `kind` is `profile`).
+/// A JavaScript `Error` named `ZaveError` with a `kind` (`options`, `profile`, `flags`,
+/// `panic`, `internal`) and the `diagnostics` behind it (empty unless `kind` is `profile` or
+/// `flags`).
 fn zave_error(kind: &str, message: &str, diagnostics: &[Diagnostic]) -> JsValue {
     let error = js_sys::Error::new(message);
     error.set_name("ZaveError");

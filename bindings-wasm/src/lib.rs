@@ -50,6 +50,8 @@ export interface RenderOptions extends ValidateOptions {
   version?: string;
   /** The platform bundle recorded on every object. */
   bundle?: string;
+  /** The text of the tenant's `flags.json` (`feature-flags`); without it an empty set (W005). */
+  flags?: string;
 }
 
 export interface ValidateResult {
@@ -161,9 +163,10 @@ export interface ProfileInfo {
 export interface ZaveError extends Error {
   name: "ZaveError";
   /** `options`: bad options or unknown profile name; `profile`: invalid `profileYaml` (its
-   * findings in `diagnostics`); `panic`: a bug in zave (the module recovers by itself);
-   * `internal`: zave could not write what it built, also a bug. */
-  kind: "options" | "profile" | "panic" | "internal";
+   * findings in `diagnostics`); `flags`: invalid `flags` (its findings in `diagnostics`);
+   * `panic`: a bug in zave (the module recovers by itself); `internal`: zave could not write
+   * what it built, also a bug. */
+  kind: "options" | "profile" | "flags" | "panic" | "internal";
   diagnostics: Diagnostic[];
 }
 "#;
@@ -279,7 +282,8 @@ pub fn render(
     let text = options::source(&text, "the contract")?;
     let options: RenderOptions = options::read(&options, "render options")?;
     let profile = options.profile()?;
-    match zave::render(&text, &profile, options.inputs()) {
+    let flags = options.flag_set()?;
+    match zave::render(&text, &profile, options.inputs(flags.as_ref())) {
         Ok(rendered) => {
             let tree = zave::tree::fresh_tree(std::slice::from_ref(&rendered), &profile)
                 .map_err(|error| Error::Internal(error.to_string()))?;
@@ -319,8 +323,9 @@ pub fn diff(
     let from: RenderOptions = options::read(&from, "diff's from options")?;
     let to: RenderOptions = options::read(&to, "diff's to options")?;
     let (from_profile, to_profile) = (from.profile()?, to.profile()?);
-    let before = zave::render(&text, &from_profile, from.inputs());
-    let after = zave::render(&text, &to_profile, to.inputs());
+    let (from_flags, to_flags) = (from.flag_set()?, to.flag_set()?);
+    let before = zave::render(&text, &from_profile, from.inputs(from_flags.as_ref()));
+    let after = zave::render(&text, &to_profile, to.inputs(to_flags.as_ref()));
     let findings = |outcome: &Result<zave::Rendered, zave::Diagnostics>| match outcome {
         Ok(rendered) => rendered.findings.clone(),
         Err(diagnostics) => diagnostics.0.clone(),
@@ -359,7 +364,8 @@ pub fn summary(
     let text = options::source(&text, "the contract")?;
     let options: RenderOptions = options::read(&options, "summary options")?;
     let profile = options.profile()?;
-    match zave::plan(&text, &profile, options.inputs()) {
+    let flags = options.flag_set()?;
+    match zave::plan(&text, &profile, options.inputs(flags.as_ref())) {
         Ok(plan) => to_js(&SummaryResult {
             ok: true,
             name: Some(plan.name()),

@@ -6,6 +6,7 @@ use std::borrow::Cow;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
+use zave::flags::FlagSet;
 use zave::{Profile, RenderInputs};
 
 use crate::bridge::Error;
@@ -37,6 +38,8 @@ pub struct RenderOptions {
     pub version: Option<String>,
     /// The platform bundle recorded on every object.
     pub bundle: Option<String>,
+    /// The text of the tenant's `flags.json` (`feature-flags`), read by the core.
+    pub flags: Option<String>,
     /// Warnings become errors.
     pub strict: Option<bool>,
 }
@@ -58,12 +61,22 @@ impl RenderOptions {
         }
     }
 
-    /// CI's inputs, borrowed from the options.
-    pub fn inputs(&self) -> RenderInputs<'_> {
+    /// The flag set of `flags`, checked by the core; its findings are positioned in that text.
+    pub fn flag_set(&self) -> Result<Option<FlagSet>, Error> {
+        self.flags
+            .as_deref()
+            .map(|text| zave::flags::parse(text.as_bytes()))
+            .transpose()
+            .map_err(Error::Flags)
+    }
+
+    /// CI's inputs, borrowed from the options and their checked flag set.
+    pub fn inputs<'a>(&'a self, flags: Option<&'a FlagSet>) -> RenderInputs<'a> {
         RenderInputs {
             image: self.image.as_deref(),
             version: self.version.as_deref(),
             bundle: self.bundle.as_deref(),
+            flags,
             strict: self.strict.unwrap_or(false),
         }
     }

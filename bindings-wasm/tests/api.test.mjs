@@ -97,6 +97,21 @@ test('an invalid custom profile is a ZaveError of kind profile with its findings
   assert.ok(error.diagnostics.every((d) => d.line === 4), 'positioned in the profile text');
 });
 
+test('flags are data passed through: the ConfigMap serves them, and a bad set is a ZaveError of kind flags', () => {
+  const contract = text('fixtures/contracts/valid/feature-flags.yaml');
+  const flags = text('fixtures/contracts/valid/feature-flags.flags.json');
+  const rendered = zave.render(contract, { flags });
+  assert.equal(rendered.ok, true);
+  assert.ok(!rendered.diagnostics.some((d) => d.code === 'W005'));
+  const configMap = rendered.files.find((f) => /\/configmap-shopfront-flags-[0-9a-f]{8}\.yaml$/.test(f.path));
+  assert.ok(configMap, 'the flag set has its ConfigMap');
+  assert.match(configMap.content, /"new-checkout"/);
+  assert.ok(zave.render(contract).diagnostics.some((d) => d.code === 'W005'));
+  const error = zaveError(() => zave.render(contract, { flags: flags.replace('"defaultVariant": "green"', '"defaultVariant": "blue"') }), 'flags');
+  assert.deepEqual(error.diagnostics.map((d) => [d.code, d.path]), [['Z132', 'flags.banner-colour.defaultVariant']]);
+  assert.equal(typeof error.diagnostics[0].line, 'number');
+});
+
 test('bad options are ZaveErrors of kind options that say what is wrong', () => {
   assert.match(zaveError(() => zave.render(example, { profle: 'aws' }), 'options').message,
     /unknown field `profle`, expected one of `profile`/);

@@ -66,8 +66,8 @@ pub struct StrictArg {
     pub strict: bool,
 }
 
-/// CI's inputs to a render: `--image`, `--version-label` (for one contract, or per tenant as
-/// `NAME=VALUE`) and `--bundle`.
+/// CI's inputs to a render: `--image`, `--version-label`, `--flags-file` (for one contract, or
+/// per tenant as `NAME=VALUE`) and `--bundle`.
 #[derive(Debug, Clone, Default, Args)]
 pub struct InputArgs {
     /// The image CI built: `REF` with one contract, or `NAME=REF` per tenant (repeatable).
@@ -78,6 +78,11 @@ pub struct InputArgs {
     /// (repeatable). `zave --version` prints zave's own version.
     #[arg(long = "version-label", value_name = "[NAME=]sha-xxxxxxx")]
     pub version_labels: Vec<String>,
+    /// The flag set of a tenant with `feature-flags`, flagd's `flags.json`: `FILE`, or
+    /// `NAME=FILE` per tenant. A tenant without one keeps the set its tree records, else
+    /// serves an empty set (W005).
+    #[arg(long = "flags-file", value_name = "[NAME=]FILE")]
+    pub flags_files: Vec<String>,
     /// The platform bundle recorded on every object.
     #[arg(long, value_name = "NAME")]
     pub bundle: Option<String>,

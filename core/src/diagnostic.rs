@@ -77,6 +77,16 @@ codes! {
     InvalidFormat = "Z114", "schema";
     /// A profile setting that contradicts another.
     ProfileInconsistent = "Z120", "schema";
+    /// A flags file that is not well-formed JSON.
+    FlagsSyntax = "Z130", "schema";
+    /// A flags file that breaks flagd's flag-definition format: a missing or unknown key, a
+    /// value of the wrong type, a state other than `ENABLED` or `DISABLED`, mixed variant types.
+    FlagsInvalid = "Z131", "schema";
+    /// A default variant or targeting result naming a variant the flag does not have.
+    UnknownVariant = "Z132", "schema";
+    /// A targeting rule that is not a JsonLogic rule: not a mapping, or an operation with other
+    /// than one operator.
+    TargetingShape = "Z133", "schema";
     /// A reserved value that zave.io/v1 does not implement yet.
     Reserved = "Z201", "compatibility";
     /// A structural capability, not allowed in zave.io/v1.
@@ -119,6 +129,11 @@ codes! {
     ReservedNamespace = "Z310", "policy";
     /// A tenant name equal to a pod selector value the profile uses, such as `pgbouncer`.
     ReservedName = "Z311", "policy";
+    /// A capability the profile does not offer (`feature-flags` without a `featureFlags` block).
+    CapabilityNotOffered = "Z312", "policy";
+    /// A capability that needs native sidecars (Kubernetes 1.29) under a profile pinning an
+    /// older Kubernetes.
+    SidecarsUnsupported = "Z313", "policy";
     /// Two contracts of one set share a name.
     DuplicateName = "Z401", "set";
     /// A dependency on a workload of the set that no other tenant can call.
@@ -133,6 +148,8 @@ codes! {
     CapabilityInjected = "W003", "mutation";
     /// No image was given; the bootstrap image is used.
     BootstrapImage = "W004", "mutation";
+    /// `feature-flags` without a flags file; the sidecar serves an empty flag set.
+    EmptyFlagSet = "W005", "mutation";
 }
 
 impl Code {

@@ -12,6 +12,7 @@ pub mod contract;
 pub mod diagnostic;
 pub mod diff;
 pub mod document;
+pub mod flags;
 mod hex;
 pub mod index;
 pub mod manifest;

@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 use crate::document::{self, Path, Value};
 use crate::index::{Half, index_files};
 use crate::manifest::{RenderedFile, platform_dir, workload_dir};
+use crate::flags::FlagSet;
 use crate::profile::Profile;
 use crate::render::Rendered;
 use crate::render::persistence::pooler;
@@ -45,6 +46,11 @@ pub struct Recorded {
     pub image: Option<String>,
     /// The version label.
     pub version: Option<String>,
+    /// The file of the tenant's flag set ConfigMap (`feature-flags`), beside the Deployment;
+    /// read with [`recorded_flags`].
+    pub flags_file: Option<String>,
+    /// The flag set that file holds, once read.
+    pub flags: Option<FlagSet>,
 }
 
 /// Reads what tenant `name`'s generated Deployment (`deployment`, the file's bytes) records:
@@ -60,6 +66,50 @@ pub fn recorded_inputs(name: &str, deployment: &[u8]) -> Recorded {
     Recorded {
         image: image.filter(|image| !image.ends_with(&bootstrap)),
         version,
+        flags_file: flags_config_map(name, deployment).map(|map| format!("configmap-{map}.yaml")),
+        flags: None,
+    }
+}
+
+/// The flag set ConfigMap the Deployment's pod mounts, `<name>-flags-<hash>`: only parsed
+/// when the text names one.
+fn flags_config_map(name: &str, deployment: &[u8]) -> Option<String> {
+    let prefix = format!("{name}-flags-");
+    let text = std::str::from_utf8(deployment).ok()?;
+    if !text.contains(&prefix) {
+        return None;
+    }
+    let document = document::load(deployment).ok()?;
+    let volumes = Path::root()
+        .key("spec")
+        .key("template")
+        .key("spec")
+        .key("volumes");
+    let Value::Seq(volumes) = &document.at(&volumes)?.value else {
+        return None;
+    };
+    volumes.iter().find_map(|volume| {
+        let map = volume.at(&Path::root().key("configMap").key("name"))?;
+        match &map.value {
+            Value::String(map) if map.starts_with(&prefix) => Some(map.clone()),
+            _ => None,
+        }
+    })
+}
+
+/// The flag set a generated flags ConfigMap (`config_map`, the file's bytes) holds, checked
+/// again as any flags file. `None` when it is unreadable, and for the empty set, which is what
+/// a render without a set serves (W005) and so no input: the next render says W005 again.
+pub fn recorded_flags(config_map: &[u8]) -> Option<FlagSet> {
+    let document = document::load(config_map).ok()?;
+    let key = Path::root()
+        .key("data")
+        .key(crate::render::flags::FLAGS_KEY);
+    match &document.at(&key)?.value {
+        Value::String(text) => crate::flags::parse(text.as_bytes())
+            .ok()
+            .filter(|set| *set != FlagSet::empty()),
+        _ => None,
     }
 }
 
@@ -246,7 +296,56 @@ mod tests {
             Recorded {
                 image: Some("ghcr.io/acme/web@sha256:abc".to_owned()),
                 version: Some("sha-1234567".to_owned()),
+                ..Recorded::default()
             }
+        );
+    }
+
+    #[test]
+    fn a_rendered_flag_set_is_read_back_from_the_configmap_its_deployment_mounts() {
+        let contract = "apiVersion: zave.io/v1\nkind: Workload\nmetadata: {name: web}\nspec: {runtime: container, exposure: public-http, delivery: rolling, capabilities: [{name: feature-flags}]}\n";
+        let flags = crate::flags::parse(
+            br#"{"flags": {"a": {"state": "ENABLED", "variants": {"on": true}, "defaultVariant": "on"}}}"#,
+        )
+        .expect("valid flags");
+        let profile = crate::Profile::builtin("kind").expect("kind");
+        let inputs = crate::RenderInputs {
+            flags: Some(&flags),
+            ..Default::default()
+        };
+        let rendered = crate::render(contract.as_bytes(), profile, inputs).expect("renders");
+        let file = |suffix: &str| {
+            rendered
+                .files
+                .iter()
+                .find(|f| f.path.ends_with(suffix))
+                .map(|f| f.content.clone())
+                .unwrap_or_default()
+        };
+        let recorded = recorded_inputs("web", file("deployment-web.yaml").as_bytes());
+        let config_map = recorded
+            .flags_file
+            .expect("the Deployment mounts a flag set");
+        assert!(
+            config_map.starts_with("configmap-web-flags-"),
+            "{config_map}"
+        );
+        assert_eq!(
+            recorded_flags(file(&config_map).as_bytes()),
+            Some(flags.clone())
+        );
+        assert_eq!(recorded_flags(b"data: {flags.json: 1}"), None);
+        let empty = format!("data:\n  flags.json: {:?}\n", FlagSet::empty().text());
+        assert_eq!(
+            recorded_flags(empty.as_bytes()),
+            None,
+            "the empty set is no input"
+        );
+        let one = format!("data:\n  flags.json: {:?}\n", flags.text());
+        assert_eq!(
+            recorded_flags(one.as_bytes()),
+            Some(flags),
+            "the same form, read"
         );
     }
 

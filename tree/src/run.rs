@@ -5,11 +5,13 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Mutex, OnceLock, PoisonError};
 
+use zave::flags::FlagSet;
 use zave::index::{Half, Shard, flux_dir, index_files, legacy_index};
 use zave::manifest::{RenderedFile, is_generated, tenant_folders};
 use zave::render::persistence::pooler;
 use zave::tree::{
-    Change, Difference, Recorded, TenantPlaces, compare, recorded_inputs, tenants_after,
+    Change, Difference, Recorded, TenantPlaces, compare, recorded_flags, recorded_inputs,
+    tenants_after,
 };
 use zave::{CheckedContract, Diagnostics, Profile, RenderInputs, Rendered};
 
@@ -34,6 +36,10 @@ pub struct Given {
     pub sole_image: Option<String>,
     /// The version of a run's only contract, given without its name.
     pub sole_version: Option<String>,
+    /// Flag sets (`feature-flags`) by tenant name.
+    pub flags: BTreeMap<String, FlagSet>,
+    /// The flag set of a run's only contract, given without its name.
+    pub sole_flags: Option<FlagSet>,
     /// The platform bundle.
     pub bundle: Option<String>,
     /// Warnings are errors.
@@ -57,9 +63,18 @@ impl Given {
             .map(String::as_str)
     }
 
-    /// A tenant an image or version is given for that is not among `rendered`.
+    /// The flag set given for tenant `name`.
+    pub fn flags(&self, name: &str) -> Option<&FlagSet> {
+        self.flags.get(name).or(self.sole_flags.as_ref())
+    }
+
+    /// A tenant an image, version or flag set is given for that is not among `rendered`.
     pub fn stray(&self, rendered: &BTreeSet<String>) -> Option<&str> {
-        let named = self.images.keys().chain(self.versions.keys());
+        let named = self
+            .images
+            .keys()
+            .chain(self.versions.keys())
+            .chain(self.flags.keys());
         named
             .map(String::as_str)
             .find(|name| !rendered.contains(*name))
@@ -71,6 +86,7 @@ impl Given {
             image: self.image(name).or(recorded.image.as_deref()),
             version: self.version(name).or(recorded.version.as_deref()),
             bundle: self.bundle.as_deref(),
+            flags: self.flags(name).or(recorded.flags.as_ref()),
             strict: self.strict,
         }
     }
@@ -316,11 +332,22 @@ impl<'t> Run<'t> {
     /// [`zave::tree::recorded_inputs`]); nothing when it has no Deployment for it.
     fn recorded(&self, name: &str) -> Recorded {
         let deployment = format!("deployment-{name}.yaml");
-        self.dir(SlotId::WORKLOAD)
+        let Some(folder) = self
+            .dir(SlotId::WORKLOAD)
             .and_then(|dir| dir.open_folder(name).ok().flatten())
-            .and_then(|folder| folder.read(&deployment, READ_LIMIT).ok().flatten())
+        else {
+            return Recorded::default();
+        };
+        let read = |file: &str| folder.read(file, READ_LIMIT).ok().flatten();
+        let mut recorded = read(&deployment)
             .map(|bytes| recorded_inputs(name, &bytes))
-            .unwrap_or_default()
+            .unwrap_or_default();
+        recorded.flags = recorded
+            .flags_file
+            .as_deref()
+            .and_then(read)
+            .and_then(|bytes| recorded_flags(&bytes));
+        recorded
     }
 
     /// Renders a checked contract with CI's inputs (what `given` names for it, else what the
@@ -332,7 +359,10 @@ impl<'t> Run<'t> {
         if !self.state().tenants.insert(name.clone()) {
             return Err(SyncError::Duplicate(name));
         }
-        let recorded = if given.image(&name).is_none() || given.version(&name).is_none() {
+        let recorded = if given.image(&name).is_none()
+            || given.version(&name).is_none()
+            || given.flags(&name).is_none()
+        {
             self.recorded(&name)
         } else {
             Recorded::default()

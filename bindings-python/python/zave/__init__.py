@@ -282,13 +282,15 @@ def render(
     image: Optional[str] = None,
     version: Optional[str] = None,
     bundle: Optional[str] = None,
+    flags: Optional[str] = None,
     strict: bool = False,
 ) -> Render:
     """Renders a contract under a profile; ``ContractError`` when it is refused.
 
     ``image`` is the reference CI built (without it, the bootstrap image and warning W004);
     ``version`` the ``sha-xxxxxxx`` label; ``bundle`` the platform bundle recorded on every
-    object. The GIL is released while the core renders, so threads render in parallel.
+    object; ``flags`` the text of the tenant's ``flags.json`` for ``feature-flags`` (without
+    it, an empty flag set and warning W005; its findings name ``flags.json``). The GIL is released while the core renders, so threads render in parallel.
     """
     data, file_name = _source(source)
     native_profile = _profile(profile)
@@ -301,6 +303,7 @@ def render(
         _optional_str("image", image),
         _optional_str("version", version),
         _optional_str("bundle", bundle),
+        _optional_str("flags", flags),
         _flag("strict", strict),
     )
     if native is None:

@@ -59,6 +59,7 @@ def render(
     image: Optional[str],
     version: Optional[str],
     bundle: Optional[str],
+    flags: Optional[str],
     strict: bool,
 ) -> Tuple[Optional[NativeRender], Optional[_Refusal]]: ...
 def contract_hash(

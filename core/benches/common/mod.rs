@@ -23,6 +23,7 @@ pub fn inputs() -> RenderInputs<'static> {
         ),
         version: Some("sha-4f4f4f4"),
         bundle: Some("platform-2026.11"),
+        flags: None,
         strict: false,
     }
 }

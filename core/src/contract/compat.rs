@@ -7,7 +7,9 @@ use super::model::{
 };
 use crate::diagnostic::{Code, Diagnostic};
 use crate::document::{Node, Path};
-use crate::render::environment::{dependency_host_variable, is_platform_variable};
+use crate::render::environment::{
+    dependency_host_variable, is_flags_variable, is_platform_variable,
+};
 use crate::render::persistence::names::{MYSQL_USER_MAX, unmappable};
 use crate::suggest::quote;
 
@@ -40,7 +42,7 @@ implemented! {
     Delivery: Rolling;
     BuildMode: Dockerfile;
     Tier: Small | Standard | Large;
-    CapabilityName: Metrics | Tracing;
+    CapabilityName: Metrics | Tracing | FeatureFlags;
 }
 
 impl CapabilityName {
@@ -193,6 +195,16 @@ fn check_tree_name(contract: &Contract, document: &Node, findings: &mut Vec<Diag
     );
 }
 
+/// Whether the contract lists `feature-flags`.
+fn serves_flags(contract: &Contract) -> bool {
+    contract
+        .spec
+        .capabilities
+        .iter()
+        .flatten()
+        .any(|capability| capability.name == CapabilityName::FeatureFlags)
+}
+
 /// A contract may not call itself, nor list a tenant twice.
 fn check_dependencies(contract: &Contract, document: &Node, findings: &mut Vec<Diagnostic>) {
     let dependencies = contract.spec.dependencies.as_deref().unwrap_or_default();
@@ -214,7 +226,9 @@ fn check_dependencies(contract: &Contract, document: &Node, findings: &mut Vec<D
                 )
                 .with_help("remove this entry: a workload reaches itself without a dependency"),
             );
-        } else if is_platform_variable(&dependency_host_variable(&dependency.workload)) {
+        } else if is_platform_variable(&dependency_host_variable(&dependency.workload))
+            || (serves_flags(contract) && is_flags_variable(&dependency.workload))
+        {
             let variable = dependency_host_variable(&dependency.workload);
             findings.push(
                 Diagnostic::new(

@@ -184,13 +184,15 @@ string_enum! {
 }
 
 string_enum! {
-    /// A capability. `metrics` and `tracing` are implemented; structural ones are not allowed in
-    /// v1; AI ones are reserved.
+    /// A capability. `metrics`, `tracing` and `feature-flags` are implemented; structural ones
+    /// are not allowed in v1; AI ones are reserved.
     CapabilityName {
         /// Prometheus metrics on port 9090, scraped through a ServiceMonitor.
         Metrics = "metrics",
         /// OpenTelemetry traces sent to the profile's collector.
         Tracing = "tracing",
+        /// OpenFeature flags served by a flagd sidecar from the tenant's `flags.json`.
+        FeatureFlags = "feature-flags",
         /// Structural: not allowed in v1.
         JobRunner = "job-runner",
         /// Structural: not allowed in v1.

@@ -79,6 +79,10 @@ pub struct ProfileSpec {
     pub dns: Peer,
     /// What the environment allows and requires.
     pub policy: Policy,
+    /// The flagd sidecar workloads with `feature-flags` get; without it the profile does not
+    /// offer the capability (Z312). `policy.requiredCapabilities` makes it required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub feature_flags: Option<FeatureFlagsSettings>,
     /// The CI binding `zave init` writes into tenant repositories; without it, init needs the
     /// pin as flags.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -548,6 +552,19 @@ pub struct Policy {
     /// Capabilities every workload gets, injected when missing (W003).
     #[serde(default)]
     pub required_capabilities: Vec<CapabilityName>,
+}
+
+/// The OpenFeature flag evaluator injected beside a workload with `feature-flags`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct FeatureFlagsSettings {
+    /// The flagd image, pinned by digest: `registry/repository@sha256:…`.
+    #[schemars(regex(pattern = r"^[a-z0-9][a-z0-9.:/_-]*@sha256:[0-9a-f]{64}$"))]
+    pub image: String,
+    /// The sidecar's requests.
+    pub requests: Quantities,
+    /// The sidecar's limits.
+    pub limits: Quantities,
 }
 
 /// The platform's shared build workflow that a tenant repository's only workflow calls.

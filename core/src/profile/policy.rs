@@ -3,7 +3,7 @@
 
 use super::Profile;
 use crate::contract::CheckedContract;
-use crate::contract::model::{Engine, Runtime};
+use crate::contract::model::{CapabilityName, Engine, Runtime};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::document::{Node, Path};
 
@@ -71,6 +71,7 @@ pub fn apply(checked: &mut CheckedContract, document: &Node, profile: &Profile) 
             )),
         );
     }
+    let listed_flags = checked.capabilities.contains(&CapabilityName::FeatureFlags);
     if checked.runtime == Runtime::Container {
         for required in &policy.required_capabilities {
             if !checked.capabilities.contains(required) {
@@ -88,7 +89,86 @@ pub fn apply(checked: &mut CheckedContract, document: &Node, profile: &Profile) 
             }
         }
     }
+    if let Some(index) = checked
+        .capabilities
+        .iter()
+        .position(|c| *c == CapabilityName::FeatureFlags)
+    {
+        findings.extend(check_feature_flags(index, document, profile));
+        if !listed_flags {
+            findings.extend(flags_variable_taken(checked, document));
+        }
+    }
     findings
+}
+
+/// The oldest Kubernetes minor version with native sidecars (init containers that keep
+/// running, `restartPolicy: Always`), which `feature-flags` renders.
+pub const SIDECAR_MINOR_VERSION: u32 = 29;
+
+/// `feature-flags` needs the profile's `featureFlags` block and native sidecars.
+fn check_feature_flags(index: usize, document: &Node, profile: &Profile) -> Option<Diagnostic> {
+    let name = profile.name();
+    let listed = Path::root().key("spec").key("capabilities");
+    let path = match document.at(&listed.index(index)) {
+        Some(_) => listed.index(index).key("name"),
+        None => listed,
+    };
+    let at = Some(document.span_for(&path));
+    if profile.spec.feature_flags.is_none() {
+        return Some(
+            Diagnostic::new(
+                Code::CapabilityNotOffered,
+                &path,
+                at,
+                format!("capability \"feature-flags\" is not offered by profile \"{name}\""),
+            )
+            .with_help(
+                "the profile needs a featureFlags block (the flagd image and its resources)",
+            ),
+        );
+    }
+    let version = &profile.spec.kubernetes_version;
+    let minor = version
+        .strip_prefix("1.")
+        .and_then(|minor| minor.parse::<u32>().ok());
+    if minor.is_some_and(|minor| minor < SIDECAR_MINOR_VERSION) {
+        return Some(
+            Diagnostic::new(
+                Code::SidecarsUnsupported,
+                &path,
+                at,
+                format!(
+                    "capability \"feature-flags\" runs flagd as a native sidecar, which needs Kubernetes 1.{SIDECAR_MINOR_VERSION} or later; profile \"{name}\" pins {version}"
+                ),
+            )
+            .with_help(format!("raise the profile's kubernetesVersion to 1.{SIDECAR_MINOR_VERSION} or later, or remove the capability")),
+        );
+    }
+    None
+}
+
+/// A dependency whose host variable is `FLAGD_HOST`, which an injected `feature-flags` sets
+/// (a listed one is refused in stage 2 already).
+fn flags_variable_taken(checked: &CheckedContract, document: &Node) -> Option<Diagnostic> {
+    let index = checked
+        .dependencies
+        .iter()
+        .position(|workload| crate::render::environment::is_flags_variable(workload))?;
+    let path = Path::root()
+        .key("spec")
+        .key("dependencies")
+        .index(index)
+        .key("workload");
+    Some(
+        Diagnostic::new(
+            Code::DuplicateDependency,
+            &path,
+            Some(document.span_for(&path)),
+            "dependency \"flagd\" would be FLAGD_HOST, which the feature-flags capability the profile requires sets",
+        )
+        .with_help("the called workload needs another name: its host variable must be its own"),
+    )
 }
 
 /// The server a profile offers for an engine.

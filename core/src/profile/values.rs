@@ -131,6 +131,12 @@ pub(super) fn check(profile: &Profile, findings: &mut Findings<'_>) {
         let quota = &settings.quota;
         quantities(findings, &path.key("quota"), &quota.cpu, &quota.memory);
     }
+    if let Some(flags) = &spec.feature_flags {
+        let path = root.key("featureFlags");
+        for (key, set) in [("requests", &flags.requests), ("limits", &flags.limits)] {
+            quantities(findings, &path.key(key), &set.cpu, &set.memory);
+        }
+    }
 
     let telemetry = root.key("telemetry");
     peer(

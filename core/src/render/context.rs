@@ -7,6 +7,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 
 use crate::contract::CheckedContract;
 use crate::contract::model::{Exposure, Runtime};
+use crate::flags::FlagSet;
 use crate::profile::Profile;
 use crate::profile::model::TierSettings;
 
@@ -16,6 +17,10 @@ pub const HTTP_PORT: u16 = 8080;
 pub const GRPC_PORT: u16 = 50051;
 /// Port metrics are served on (`METRICS_PORT`), named `metrics`.
 pub const METRICS_PORT: u16 = 9090;
+/// Port the flagd sidecar evaluates flags on (`FLAGD_PORT`), over loopback.
+pub const FLAGD_PORT: u16 = 8013;
+/// Port of flagd's health and metrics endpoints, for its readiness probe.
+pub const FLAGD_MANAGEMENT_PORT: u16 = 8014;
 
 /// The inputs of one render, resolved and checked, with the labels and annotations every object
 /// carries computed once.
@@ -33,6 +38,8 @@ pub struct Context<'a> {
     pub image: String,
     /// The version label, when given.
     pub version: Option<String>,
+    /// The flag set CI gave (`feature-flags`), when it gave one.
+    pub flags: Option<&'a FlagSet>,
     labels: BTreeMap<String, String>,
     annotations: BTreeMap<String, String>,
 }
@@ -76,9 +83,15 @@ impl<'a> Context<'a> {
             namespace: profile.spec.namespace_pattern.replace("{name}", name),
             image,
             version,
+            flags: None,
             labels,
             annotations,
         }
+    }
+
+    /// The same context, serving `flags` to a workload with `feature-flags`.
+    pub fn with_flags(self, flags: Option<&'a FlagSet>) -> Context<'a> {
+        Context { flags, ..self }
     }
 
     /// The contract's name.

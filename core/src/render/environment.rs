@@ -2,7 +2,7 @@
 //! render fills them with cluster values and the scaffold's compose file with local ones, so
 //! code reads the same names on a laptop and in every cluster.
 
-use super::context::{GRPC_PORT, HTTP_PORT, METRICS_PORT};
+use super::context::{FLAGD_PORT, GRPC_PORT, HTTP_PORT, METRICS_PORT};
 use crate::contract::CheckedContract;
 use crate::contract::model::{CapabilityName, Engine, Exposure};
 
@@ -23,6 +23,10 @@ pub enum PlatformVariable<'a> {
     ServiceName,
     /// `OTEL_RESOURCE_ATTRIBUTES`: `deployment.environment=<classification>`.
     ResourceAttributes,
+    /// `FLAGD_HOST`: where the OpenFeature SDK finds flagd, always `localhost` (the sidecar).
+    FlagdHost,
+    /// `FLAGD_PORT`: flagd's evaluation port (8013).
+    FlagdPort,
     /// A key of the database connection, read from the `<name>-db` Secret in a cluster.
     Database(DatabaseKey),
     /// `<W>_HOST`: the in-cluster host of a workload this one calls (`spec.dependencies`).
@@ -122,6 +126,8 @@ impl PlatformVariable<'_> {
             PlatformVariable::OtlpProtocol => "OTEL_EXPORTER_OTLP_PROTOCOL".to_owned(),
             PlatformVariable::ServiceName => "OTEL_SERVICE_NAME".to_owned(),
             PlatformVariable::ResourceAttributes => "OTEL_RESOURCE_ATTRIBUTES".to_owned(),
+            PlatformVariable::FlagdHost => "FLAGD_HOST".to_owned(),
+            PlatformVariable::FlagdPort => "FLAGD_PORT".to_owned(),
             PlatformVariable::Database(key) => key.name().to_owned(),
             PlatformVariable::DependencyHost(workload) => dependency_host_variable(workload),
         }
@@ -135,6 +141,8 @@ impl PlatformVariable<'_> {
             PlatformVariable::GrpcPort => Some(GRPC_PORT.to_string()),
             PlatformVariable::MetricsPort => Some(METRICS_PORT.to_string()),
             PlatformVariable::OtlpProtocol => Some("grpc".to_owned()),
+            PlatformVariable::FlagdHost => Some("localhost".to_owned()),
+            PlatformVariable::FlagdPort => Some(FLAGD_PORT.to_string()),
             _ => None,
         }
     }
@@ -188,6 +196,12 @@ pub fn is_platform_variable(name: &str) -> bool {
     fixed.iter().any(|variable| variable.name() == name) || database.any(|key| key.name() == name)
 }
 
+/// Whether dependency `workload`'s host variable is one `feature-flags` sets (`FLAGD_HOST`):
+/// refused only for a workload with the capability, so contracts valid before it stay valid.
+pub fn is_flags_variable(workload: &str) -> bool {
+    dependency_host_variable(workload) == PlatformVariable::FlagdHost.name()
+}
+
 /// The in-cluster host of dependency `workload`: its Service in the namespace the profile's
 /// pattern gives it, `<W>.<W's namespace>.svc`.
 pub fn dependency_host(workload: &str, namespace_pattern: &str) -> String {
@@ -217,6 +231,12 @@ pub fn platform_environment(contract: &CheckedContract) -> Vec<PlatformVariable<
             PlatformVariable::ServiceName,
             PlatformVariable::ResourceAttributes,
         ]);
+    }
+    if contract
+        .capabilities
+        .contains(&CapabilityName::FeatureFlags)
+    {
+        variables.extend([PlatformVariable::FlagdHost, PlatformVariable::FlagdPort]);
     }
     if let Some(engine) = contract.engine {
         variables.extend(

@@ -252,6 +252,21 @@ pub fn explain(
                     ],
                 );
             }
+            Object::ConfigMap(map) if map.metadata.namespace.as_deref() == Some(&ctx.namespace) => {
+                part(
+                    "metadata.name",
+                    vec![convention(
+                        "<name>-flags-<hash of the flag set>: a changed set rolls the pods",
+                    )],
+                );
+                part(
+                    "data",
+                    vec![
+                        capability_origin(findings, CapabilityName::FeatureFlags),
+                        Origin::Input("--flags-file".to_owned()),
+                    ],
+                );
+            }
             Object::Job(job) if job.metadata.namespace.as_deref() == Some(&ctx.namespace) => {
                 part(
                     "metadata.name",
@@ -412,6 +427,13 @@ fn explain_deployment(
         ));
         env.push(profile("spec.telemetry.otlpEndpoint"));
     }
+    if ctx
+        .contract
+        .capabilities
+        .contains(&CapabilityName::FeatureFlags)
+    {
+        env.push(capability_origin(findings, CapabilityName::FeatureFlags));
+    }
     if ctx.contract.engine.is_some() {
         env.push(Origin::Contract(
             "spec.persistence.engine (DATABASE_URL, DB_* or REDIS_URL from <name>-db)".to_owned(),
@@ -435,6 +457,20 @@ fn explain_deployment(
         "spec.template.spec.securityContext, containers[app].securityContext",
         vec![Origin::Convention("restricted Pod Security: non-root, no escalation, drop ALL, read-only root, seccomp RuntimeDefault".to_owned()), profile("spec.runAsUser")],
     );
+    if ctx
+        .contract
+        .capabilities
+        .contains(&CapabilityName::FeatureFlags)
+    {
+        part(
+            "spec.template.spec.initContainers[flagd]",
+            vec![
+                capability_origin(findings, CapabilityName::FeatureFlags),
+                profile("spec.featureFlags (image, requests, limits)"),
+                Origin::Convention("a native sidecar (restartPolicy: Always), restricted like the app, serving the mounted flag set on localhost".to_owned()),
+            ],
+        );
+    }
     if availability.zone_spread {
         part(
             "spec.template.spec.topologySpreadConstraints",

@@ -6,6 +6,7 @@ pub(crate) mod context;
 pub mod custom;
 pub mod environment;
 pub mod explain;
+pub mod flags;
 mod gitops;
 mod image;
 mod network;
@@ -16,11 +17,13 @@ pub mod summary;
 pub(crate) mod tenancy;
 mod workload;
 
+use crate::contract::model::CapabilityName;
 use crate::contract::{
     CheckedContract, ContractHash, ValidateOptions, validate, validate_document,
 };
 use crate::diagnostic::{self, Code, Diagnostic, Diagnostics, Severity};
-use crate::document::Node;
+use crate::document::{Node, Path};
+use crate::flags::FlagSet;
 use crate::manifest::{Manifest, RenderedFile, tenant_files};
 use crate::profile::Profile;
 use context::Context;
@@ -35,6 +38,9 @@ pub struct RenderInputs<'a> {
     pub version: Option<&'a str>,
     /// The platform bundle recorded on every object; `unpinned` when not given.
     pub bundle: Option<&'a str>,
+    /// The flag set a workload with `feature-flags` serves (read with [`crate::flags::parse`]);
+    /// without it the set is empty (W005). Ignored without the capability.
+    pub flags: Option<&'a FlagSet>,
     /// Turn warnings into errors.
     pub strict: bool,
 }
@@ -108,6 +114,7 @@ pub struct Plan<'p> {
     image: String,
     version: Option<String>,
     bundle: String,
+    flags: Option<FlagSet>,
     findings: Vec<Diagnostic>,
 }
 
@@ -159,6 +166,7 @@ impl Plan<'_> {
             self.bundle.clone(),
             mutations(&self.findings),
         )
+        .with_flags(self.flags.as_ref())
     }
 
     /// Builds the objects and writes the tenant's files.
@@ -205,6 +213,10 @@ pub fn plan_checked<'p>(
     if let Some(version) = inputs.version {
         errors.extend(image::check_version(version).err());
     }
+    let serves_flags = checked.capabilities.contains(&CapabilityName::FeatureFlags);
+    if serves_flags && inputs.flags.is_none() {
+        findings.push(no_flags_finding());
+    }
     if inputs.strict {
         for finding in &mut findings {
             finding.severity = Severity::Error;
@@ -221,6 +233,7 @@ pub fn plan_checked<'p>(
         image,
         version: inputs.version.map(str::to_owned),
         bundle: inputs.bundle.unwrap_or("unpinned").to_owned(),
+        flags: inputs.flags.filter(|_| serves_flags).cloned(),
         findings,
     })
 }
@@ -234,6 +247,7 @@ fn manifests(ctx: &Context<'_>) -> Vec<Manifest> {
     manifests.extend(secrets::render(ctx));
     manifests.extend(persistence::render(ctx));
     manifests.extend(capabilities::render(ctx));
+    manifests.extend(flags::render(ctx));
     manifests.extend(gitops::render(ctx));
     crate::manifest::sort(&mut manifests);
     manifests
@@ -253,6 +267,18 @@ fn mutations(findings: &[Diagnostic]) -> String {
         .map(|(code, path)| format!("{code}:{path}"))
         .collect::<Vec<_>>()
         .join(",")
+}
+
+/// W005: `feature-flags` without a flags file serves no flag (every evaluation falls back to
+/// the code's default).
+fn no_flags_finding() -> Diagnostic {
+    Diagnostic::new(
+        Code::EmptyFlagSet,
+        &Path::root().key("flags"),
+        None,
+        "no flags file given; the flagd sidecar serves an empty flag set",
+    )
+    .with_help("give the render the tenant's flags.json (the CLI's --flags-file, the flags option of the bindings)")
 }
 
 fn emit_failure(error: &crate::yaml::EmitError) -> Diagnostic {

@@ -13,7 +13,7 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use serde::Serialize;
 
 use super::context::Context;
-use super::context::METRICS_PORT;
+use super::context::{FLAGD_PORT, METRICS_PORT};
 use super::explain::{Explanation, Origin, capability_origin};
 use crate::contract::model::{CapabilityName, Engine, Exposure};
 use crate::diagnostic::Diagnostic;
@@ -202,6 +202,15 @@ pub fn summarize(
                     matches!(m.object, Object::ServiceMonitor(_) | Object::PodMonitor(_))
                 }),
                 format!("Prometheus scrapes port {METRICS_PORT}"),
+            ),
+            CapabilityName::FeatureFlags => (
+                manifests
+                    .iter()
+                    .find(|m| matches!(m.object, Object::Deployment(_))),
+                format!(
+                    "flags evaluated by a flagd sidecar on localhost:{FLAGD_PORT}, from ConfigMap {}",
+                    super::flags::config_map_name(ctx)
+                ),
             ),
             _ => (
                 manifests

@@ -22,6 +22,7 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use super::context::{Context, GRPC_PORT, HTTP_PORT, METRICS_PORT};
 use super::environment::{PlatformVariable, dependency_host, platform_environment};
+use super::flags;
 use super::secrets;
 use super::tenancy::quantities;
 use crate::contract::model::CapabilityName;
@@ -135,6 +136,7 @@ fn pod_spec(ctx: &Context<'_>) -> PodSpec {
     PodSpec {
         automount_service_account_token: Some(false),
         containers: vec![container(ctx, id)],
+        init_containers: flags::sidecar(ctx, id).map(|sidecar| vec![sidecar]),
         enable_service_links: Some(false),
         image_pull_secrets: pull_secrets(ctx),
         security_context: Some(PodSecurityContext {
@@ -143,7 +145,11 @@ fn pod_spec(ctx: &Context<'_>) -> PodSpec {
         }),
         service_account_name: Some(ctx.name().to_owned()),
         topology_spread_constraints: zone_spread,
-        volumes: Some(vec![scratch_volume("64Mi")]),
+        volumes: Some(
+            std::iter::once(scratch_volume("64Mi"))
+                .chain(flags::volume(ctx))
+                .collect(),
+        ),
         ..PodSpec::default()
     }
 }
@@ -324,7 +330,9 @@ fn environment(ctx: &Context<'_>) -> Vec<EnvVar> {
             PlatformVariable::Port
             | PlatformVariable::GrpcPort
             | PlatformVariable::MetricsPort
-            | PlatformVariable::OtlpProtocol => {
+            | PlatformVariable::OtlpProtocol
+            | PlatformVariable::FlagdHost
+            | PlatformVariable::FlagdPort => {
                 plain(variable, variable.fixed_value().unwrap_or_default())
             }
         })

@@ -1,12 +1,13 @@
 //! `docker-compose.yml` for local work: the app, built from the Dockerfile and run as the
 //! cluster runs it, with exactly the environment keys the cluster gives it (from
-//! [`platform_environment`]), plus the declared engine and, with `tracing`, a local collector.
+//! [`platform_environment`]), plus the declared engine, with `tracing` a local collector and
+//! with `feature-flags` flagd serving the repository's `flags.json`.
 
 use super::ScaffoldSettings;
 use super::header::{CommentSyntax, TAKE_OVER, header};
 use crate::contract::CheckedContract;
 use crate::contract::model::{CapabilityName, Engine};
-use crate::render::context::{GRPC_PORT, HTTP_PORT, METRICS_PORT};
+use crate::render::context::{FLAGD_PORT, GRPC_PORT, HTTP_PORT, METRICS_PORT};
 use crate::render::environment::{Connection, DatabaseKey, PlatformVariable, platform_environment};
 use crate::render::secrets::own_database;
 
@@ -46,6 +47,8 @@ impl LocalEngine {
 }
 
 /// The local trace collector (OTLP over gRPC on 4317, a trace viewer on 16686).
+/// flagd, the OpenFeature flag evaluator the cluster runs beside the app, for the laptop.
+const FLAGD_IMAGE: &str = "ghcr.io/open-feature/flagd:v0.12.9";
 const TRACING_IMAGE: &str = "docker.io/jaegertracing/all-in-one:1.62.0";
 
 /// A double-quoted YAML scalar.
@@ -136,6 +139,23 @@ services:
     image: {TRACING_IMAGE}
     ports:
       - \"16686:16686\"
+"
+        ));
+    }
+    if contract
+        .capabilities
+        .contains(&CapabilityName::FeatureFlags)
+    {
+        // In the app's network namespace, so FLAGD_HOST=localhost holds as in the cluster.
+        text.push_str(&format!(
+            "  flags:
+    image: {FLAGD_IMAGE}
+    command: [start, --uri, file:/etc/flagd/flags.json, --port, \"{FLAGD_PORT}\"]
+    network_mode: \"service:app\"
+    read_only: true
+    user: \"{user}:{user}\"
+    volumes:
+      - ./flags.json:/etc/flagd/flags.json:ro
 "
         ));
     }

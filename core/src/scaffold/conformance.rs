@@ -167,7 +167,7 @@ pub fn check_repository(
             }
             OnDisk::File(bytes) => bytes,
         };
-        if existing == file.content.as_bytes() {
+        if existing == file.content.as_bytes() || file.role == FileRole::Starter {
             continue;
         }
         match (file.role, has_header(&existing)) {
@@ -199,8 +199,8 @@ pub fn check_repository(
                     .to_owned(),
                 "regenerate it with `zave init --dir .`, or delete its header line to make it yours",
             ),
-            // Header removed: the tenant took the file over.
-            (FileRole::Generated, false) => {}
+            // Header removed: the tenant took the file over; a starter is the tenant's anyway.
+            (FileRole::Generated, false) | (FileRole::Starter, _) => {}
         }
     }
     let binding = BINDING_PATH.rsplit('/').next().unwrap_or(BINDING_PATH);

@@ -6,6 +6,7 @@ mod answers;
 mod compose;
 mod conformance;
 mod dockerfile;
+mod flags;
 mod header;
 mod readme;
 mod settings;
@@ -28,6 +29,9 @@ pub enum FileRole {
     /// The CI binding: always zave's, whatever its header says (tenant repositories run no CI
     /// logic of their own).
     Binding,
+    /// A starting point the tenant owns from the first write (`flags.json`, which as JSON has
+    /// no room for a header): written when missing, never replaced, not even with `--force`.
+    Starter,
 }
 
 /// One file of a tenant repository.
@@ -53,9 +57,10 @@ pub enum ScaffoldError {
 
 /// The paths the Dockerfile may not take, nor be in or above (compared without case, for
 /// case-insensitive file systems), besides `.github/workflows/`.
-fn reserved_paths() -> [&'static str; 4] {
+fn reserved_paths() -> [&'static str; 5] {
     [
         CONTRACT_PATH,
+        flags::FLAGS_PATH,
         compose::COMPOSE_PATH,
         readme::GITIGNORE_PATH,
         readme::README_PATH,
@@ -86,7 +91,7 @@ pub fn files(
         content,
         role: FileRole::Generated,
     };
-    Ok(vec![
+    let mut files = vec![
         generated(
             &contract.dockerfile_path,
             dockerfile::dockerfile(contract, settings),
@@ -99,7 +104,9 @@ pub fn files(
             content: workflow::binding(contract, settings),
             role: FileRole::Binding,
         },
-    ])
+    ];
+    files.extend(flags::starter(contract));
+    Ok(files)
 }
 
 /// What writing a scaffolded file does to the file on disk.
@@ -121,6 +128,7 @@ pub fn decide(file: &ScaffoldFile, existing: Option<&[u8]>, force: bool) -> Writ
     match existing {
         None => WriteAction::Create,
         Some(bytes) if bytes == file.content.as_bytes() => WriteAction::Unchanged,
+        Some(_) if file.role == FileRole::Starter => WriteAction::Keep,
         Some(bytes) if force || has_header(bytes) => WriteAction::Replace,
         Some(_) => WriteAction::Keep,
     }
@@ -153,6 +161,18 @@ mod tests {
         assert_eq!(decide(&file, Some(markdown), false), WriteAction::Replace);
         assert_eq!(decide(&file, Some(theirs), false), WriteAction::Keep);
         assert_eq!(decide(&file, Some(theirs), true), WriteAction::Replace);
+    }
+
+    #[test]
+    fn a_starter_is_written_once_and_never_replaced_not_even_forced() {
+        let starter = ScaffoldFile {
+            role: FileRole::Starter,
+            ..generated("{\"flags\": {}}\n")
+        };
+        let edited = b"{\"flags\": {\"mine\": {}}}\n".as_slice();
+        assert_eq!(decide(&starter, None, true), WriteAction::Create);
+        assert_eq!(decide(&starter, Some(edited), false), WriteAction::Keep);
+        assert_eq!(decide(&starter, Some(edited), true), WriteAction::Keep);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 use super::ScaffoldSettings;
 use super::header::{CommentSyntax, TAKE_OVER, header};
 use crate::contract::CheckedContract;
-use crate::contract::model::{Engine, Exposure, Runtime};
+use crate::contract::model::{CapabilityName, Engine, Exposure, Runtime};
 use crate::render::environment::{DatabaseKey, PlatformVariable, platform_environment};
 
 /// Where the README lives.
@@ -23,6 +23,10 @@ fn meaning(variable: PlatformVariable) -> &'static str {
         PlatformVariable::OtlpProtocol => "the OTLP protocol (`grpc`)",
         PlatformVariable::ServiceName => "the service name traces carry",
         PlatformVariable::ResourceAttributes => "resource attributes, such as the environment",
+        PlatformVariable::FlagdHost => {
+            "where the OpenFeature flagd provider finds flagd (`localhost`: a sidecar in the cluster)"
+        }
+        PlatformVariable::FlagdPort => "flagd's evaluation port (8013)",
         PlatformVariable::Database(key) => match key {
             DatabaseKey::Url => "the database connection, as one URL",
             DatabaseKey::Host => "the database host",
@@ -95,6 +99,12 @@ pub(crate) fn readme(contract: &CheckedContract, settings: &ScaffoldSettings) ->
     if matches!(contract.engine, Some(Engine::Postgres | Engine::Mysql)) {
         text.push_str(&migrations(contract));
     }
+    if contract
+        .capabilities
+        .contains(&CapabilityName::FeatureFlags)
+    {
+        text.push_str(FEATURE_FLAGS);
+    }
     text.push_str(&format!(
         "\n## Run it locally\n\n```sh\ndocker compose up --build\n```\n\n\
          ## Build and deploy\n\n\
@@ -111,6 +121,16 @@ pub(crate) fn readme(contract: &CheckedContract, settings: &ScaffoldSettings) ->
     ));
     text
 }
+
+/// How a workload with `feature-flags` reads its flags.
+const FEATURE_FLAGS: &str = "\n## Feature flags\n\n\
+     `flags.json` holds the workload's flags in flagd's own format \
+     (<https://flagd.dev/reference/flag-definitions/>); it is yours, zave never rewrites it. CI \
+     gives it to the render with the image, and the platform serves it from a flagd sidecar \
+     beside the app. Read flags through the OpenFeature SDK of your language with its flagd \
+     provider: the provider finds flagd at `$FLAGD_HOST`:`$FLAGD_PORT` (localhost:8013, in the \
+     cluster and in `docker compose up` alike), so code asks for a flag by its key and a \
+     default, and never names the environment. A changed `flags.json` rolls the pods.\n";
 
 /// The migration convention, for a workload with a schema.
 fn migrations(contract: &CheckedContract) -> String {

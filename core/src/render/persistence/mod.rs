@@ -102,7 +102,7 @@ impl ProvisionScript {
 }
 
 /// The first 8 hex digits of the SHA-256 of names and contents, each followed by a zero byte.
-fn short_hash<'a>(entries: impl Iterator<Item = (&'a str, &'a str)>) -> String {
+pub(crate) fn short_hash<'a>(entries: impl Iterator<Item = (&'a str, &'a str)>) -> String {
     let mut hasher = Sha256::new();
     for (name, content) in entries {
         hasher.update(name.as_bytes());
