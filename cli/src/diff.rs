@@ -112,10 +112,14 @@ fn between_profiles(args: &DiffArgs) -> Result<String, String> {
     let input = input::read(contract).map_err(|e| format!("zave: {e}\n"))?;
     let strict = args.strict.strict;
     let from = load(&args.profile, strict)?;
-    let given = args
+    let mut given = args
         .inputs
         .given(1, strict)
         .map_err(|e| format!("zave: {e}\n"))?;
+    // What is wrong with a flags file is already said, on standard error.
+    args.inputs
+        .read_flags(&mut given, 1)
+        .map_err(|_| String::new())?;
     let source = String::from_utf8_lossy(&input.bytes).into_owned();
     let refused =
         |d: zave::Diagnostics| d.to_text(&input.name, Some(&source), zave::TextStyle::Plain);

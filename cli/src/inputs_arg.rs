@@ -29,7 +29,7 @@ impl InputArgs {
 
     /// Reads and checks every `--flags-file` into `given`: exit 2 when a file cannot be read
     /// or does not say its tenant, 1 with the file's findings when it is refused.
-    fn read_flags(&self, given: &mut Given, contracts: usize) -> Result<(), ExitCode> {
+    pub fn read_flags(&self, given: &mut Given, contracts: usize) -> Result<(), ExitCode> {
         let usage = |message: String| {
             eprintln!("zave: {message}");
             ExitCode::from(crate::EXIT_USAGE)

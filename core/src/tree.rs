@@ -5,9 +5,9 @@
 use std::collections::BTreeSet;
 
 use crate::document::{self, Path, Value};
+use crate::flags::FlagSet;
 use crate::index::{Half, index_files};
 use crate::manifest::{RenderedFile, platform_dir, workload_dir};
-use crate::flags::FlagSet;
 use crate::profile::Profile;
 use crate::render::Rendered;
 use crate::render::persistence::pooler;
