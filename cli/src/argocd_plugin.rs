@@ -77,15 +77,7 @@ pub fn run(args: &ArgocdGenerateArgs) -> ExitCode {
         Err(message) => return usage(&message),
     };
     let report = |findings: &[zave::Diagnostic]| {
-        let text = String::from_utf8_lossy(&source.bytes);
-        eprint!(
-            "{}",
-            zave::Diagnostics(findings.to_vec()).to_text(
-                &source.name,
-                Some(&text),
-                zave::TextStyle::Plain
-            )
-        );
+        source.eprint_findings(&zave::Diagnostics(findings.to_vec()));
     };
     let options = zave::ValidateOptions {
         strict,

@@ -13,6 +13,17 @@ pub struct Input {
     pub bytes: Vec<u8>,
 }
 
+impl Input {
+    /// Prints `findings` on standard error, each with its snippet of this input.
+    pub fn eprint_findings(&self, findings: &zave::Diagnostics) {
+        let source = String::from_utf8_lossy(&self.bytes);
+        eprint!(
+            "{}",
+            findings.to_text(&self.name, Some(&source), zave::TextStyle::Plain)
+        );
+    }
+}
+
 /// Standard input, read once per process: a render reads its contracts more than once.
 static STDIN: OnceLock<Result<Vec<u8>, String>> = OnceLock::new();
 
@@ -60,11 +71,7 @@ pub fn plan<'p>(
         std::process::ExitCode::from(crate::EXIT_USAGE)
     })?;
     let refused = |diagnostics: zave::Diagnostics| {
-        let source = String::from_utf8_lossy(&input.bytes);
-        eprint!(
-            "{}",
-            diagnostics.to_text(&input.name, Some(&source), zave::TextStyle::Plain)
-        );
+        input.eprint_findings(&diagnostics);
         std::process::ExitCode::FAILURE
     };
     let options = zave::ValidateOptions {

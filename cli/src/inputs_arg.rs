@@ -41,11 +41,7 @@ impl InputArgs {
             };
             let input = crate::input::read(Path::new(path)).map_err(usage)?;
             let flags = zave::flags::parse(&input.bytes).map_err(|diagnostics| {
-                let source = String::from_utf8_lossy(&input.bytes);
-                eprint!(
-                    "{}",
-                    diagnostics.to_text(&input.name, Some(&source), zave::TextStyle::Plain)
-                );
+                input.eprint_findings(&diagnostics);
                 ExitCode::FAILURE
             })?;
             match name {

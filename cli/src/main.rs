@@ -183,11 +183,7 @@ fn hash(path: &std::path::Path) -> ExitCode {
     match zave::validate(&input.bytes, zave::ValidateOptions::default()) {
         Ok(checked) => print(&format!("{}\n", checked.hash)),
         Err(diagnostics) => {
-            let source = String::from_utf8_lossy(&input.bytes);
-            eprint!(
-                "{}",
-                diagnostics.to_text(&input.name, Some(&source), zave::TextStyle::Plain)
-            );
+            input.eprint_findings(&diagnostics);
             ExitCode::FAILURE
         }
     }

@@ -122,15 +122,7 @@ fn side(
     let mut invalid = false;
     for source in sources(place).map_err(|message| usage(&message))? {
         let report = |findings: &[zave::Diagnostic]| {
-            let text = String::from_utf8_lossy(&source.bytes);
-            eprint!(
-                "{}",
-                zave::Diagnostics(findings.to_vec()).to_text(
-                    &source.name,
-                    Some(&text),
-                    zave::TextStyle::Plain
-                )
-            );
+            source.eprint_findings(&zave::Diagnostics(findings.to_vec()));
         };
         let options = ValidateOptions {
             strict: false,
