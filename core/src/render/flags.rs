@@ -4,13 +4,13 @@
 use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::{
-    ConfigMap, ConfigMapVolumeSource, Container, ContainerPort, HTTPGetAction, Probe,
-    ResourceRequirements, Volume, VolumeMount,
+    ConfigMap, ConfigMapVolumeSource, Container, ContainerPort, HTTPGetAction, Probe, Volume,
+    VolumeMount,
 };
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use super::context::{Context, FLAGD_MANAGEMENT_PORT, FLAGD_PORT};
-use super::tenancy::quantities;
+use super::tenancy::resources;
 use super::workload::restricted_container;
 use crate::contract::model::CapabilityName;
 use crate::flags::FlagSet;
@@ -110,11 +110,7 @@ pub fn sidecar(ctx: &Context<'_>, id: i64) -> Option<Container> {
             failure_threshold: Some(3),
             ..Probe::default()
         }),
-        resources: Some(ResourceRequirements {
-            limits: Some(quantities(&settings.limits)),
-            requests: Some(quantities(&settings.requests)),
-            ..ResourceRequirements::default()
-        }),
+        resources: Some(resources(&settings.requests, &settings.limits)),
         restart_policy: Some("Always".to_owned()),
         security_context: Some(restricted_container(id)),
         volume_mounts: Some(vec![VolumeMount {

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::{
     LimitRange, LimitRangeItem, LimitRangeSpec, Namespace, ResourceQuota, ResourceQuotaSpec,
+    ResourceRequirements,
 };
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 
@@ -85,6 +86,15 @@ pub fn render(ctx: &Context<'_>) -> Vec<Manifest> {
         Manifest::new(Zone::Platform, Object::ResourceQuota(resource_quota)),
         Manifest::new(Zone::Platform, Object::LimitRange(limit_range)),
     ]
+}
+
+/// A container's requests and limits, each CPU and memory.
+pub fn resources(requests: &Quantities, limits: &Quantities) -> ResourceRequirements {
+    ResourceRequirements {
+        limits: Some(quantities(limits)),
+        requests: Some(quantities(requests)),
+        ..ResourceRequirements::default()
+    }
 }
 
 /// CPU and memory as a Kubernetes resource list.

@@ -11,9 +11,9 @@ use k8s_openapi::api::autoscaling::v2::{
 use k8s_openapi::api::core::v1::{
     Capabilities, Container, ContainerPort, EmptyDirVolumeSource, EnvFromSource, EnvVar,
     EnvVarSource, GRPCAction, HTTPGetAction, LocalObjectReference, PodSecurityContext, PodSpec,
-    PodTemplateSpec, Probe, ResourceRequirements, SeccompProfile, SecretEnvSource,
-    SecretKeySelector, SecurityContext, Service, ServiceAccount, ServicePort, ServiceSpec,
-    TopologySpreadConstraint, Volume, VolumeMount,
+    PodTemplateSpec, Probe, SeccompProfile, SecretEnvSource, SecretKeySelector, SecurityContext,
+    Service, ServiceAccount, ServicePort, ServiceSpec, TopologySpreadConstraint, Volume,
+    VolumeMount,
 };
 use k8s_openapi::api::policy::v1::{PodDisruptionBudget, PodDisruptionBudgetSpec};
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
@@ -24,7 +24,7 @@ use super::context::{Context, GRPC_PORT, HTTP_PORT, METRICS_PORT};
 use super::environment::{PlatformVariable, dependency_host, platform_environment};
 use super::flags;
 use super::secrets;
-use super::tenancy::quantities;
+use super::tenancy::resources;
 use crate::contract::model::CapabilityName;
 use crate::manifest::{Manifest, Object, Zone};
 
@@ -241,11 +241,7 @@ fn container(ctx: &Context<'_>, id: i64) -> Container {
         ports: (!ports.is_empty()).then_some(ports),
         readiness_probe: probe.clone(),
         liveness_probe: probe,
-        resources: Some(ResourceRequirements {
-            limits: Some(quantities(&ctx.tier.limits)),
-            requests: Some(quantities(&ctx.tier.requests)),
-            ..ResourceRequirements::default()
-        }),
+        resources: Some(resources(&ctx.tier.requests, &ctx.tier.limits)),
         security_context: Some(restricted_container(id)),
         volume_mounts: Some(vec![scratch_mount()]),
         ..Container::default()

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::api::batch::v1::{Job, JobSpec};
 use k8s_openapi::api::core::v1::{
-    Container, EnvFromSource, PodSpec, PodTemplateSpec, ResourceRequirements, SecretEnvSource,
+    Container, EnvFromSource, PodSpec, PodTemplateSpec, SecretEnvSource,
 };
 use k8s_openapi::api::networking::v1::{NetworkPolicy, NetworkPolicySpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
@@ -23,7 +23,7 @@ use crate::manifest::{Manifest, Object, Zone};
 use crate::render::context::Context;
 use crate::render::network::egress_rule;
 use crate::render::secrets::{database_secret_name, migrator_secret_name};
-use crate::render::tenancy::quantities;
+use crate::render::tenancy::resources;
 use crate::render::workload::{
     pull_secrets, restricted_container, restricted_pod, scratch_mount, scratch_volume,
 };
@@ -99,11 +99,7 @@ fn job(ctx: &Context<'_>, tenant: &Tenant<'_>, command: &[String]) -> Job {
             }),
             ..EnvFromSource::default()
         }]),
-        resources: Some(ResourceRequirements {
-            limits: Some(quantities(&ctx.tier.limits)),
-            requests: Some(quantities(&ctx.tier.requests)),
-            ..ResourceRequirements::default()
-        }),
+        resources: Some(resources(&ctx.tier.requests, &ctx.tier.limits)),
         security_context: Some(restricted_container(id)),
         volume_mounts: Some(vec![scratch_mount()]),
         ..Container::default()
