@@ -328,3 +328,71 @@ proptest! {
         }
     }
 }
+
+/// Reads a file's YAML (after zave's header line) into the k8s-openapi type of its kind and
+/// writes that object again with zave's emitter: the typed objects are the reference for
+/// whatever path wrote the bytes. Custom resources have no k8s-openapi type; they go through
+/// untyped data, which still proves the document is exactly what its YAML says.
+fn through_the_typed_object(kind: &str, yaml: &str) -> Result<String, String> {
+    use k8s_openapi::api::apps::v1::Deployment;
+    use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
+    use k8s_openapi::api::batch::v1::Job;
+    use k8s_openapi::api::core::v1::{
+        ConfigMap, LimitRange, Namespace, ResourceQuota, Service, ServiceAccount,
+    };
+    use k8s_openapi::api::networking::v1::{Ingress, NetworkPolicy};
+    use k8s_openapi::api::policy::v1::PodDisruptionBudget;
+
+    fn again<T: serde::de::DeserializeOwned + serde::Serialize>(
+        yaml: &str,
+    ) -> Result<String, String> {
+        let object: T = serde_yaml::from_str(yaml).map_err(|e| e.to_string())?;
+        zave::yaml::to_yaml(&object).map_err(|e| e.to_string())
+    }
+    match kind {
+        "Namespace" => again::<Namespace>(yaml),
+        "ResourceQuota" => again::<ResourceQuota>(yaml),
+        "LimitRange" => again::<LimitRange>(yaml),
+        "NetworkPolicy" => again::<NetworkPolicy>(yaml),
+        "ServiceAccount" => again::<ServiceAccount>(yaml),
+        "ConfigMap" => again::<ConfigMap>(yaml),
+        "Job" => again::<Job>(yaml),
+        "Deployment" => again::<Deployment>(yaml),
+        "Service" => again::<Service>(yaml),
+        "Ingress" => again::<Ingress>(yaml),
+        "HorizontalPodAutoscaler" => again::<HorizontalPodAutoscaler>(yaml),
+        "PodDisruptionBudget" => again::<PodDisruptionBudget>(yaml),
+        _ => Err(format!("no k8s-openapi type for {kind}")),
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn every_built_in_kind_reads_into_its_k8s_openapi_type_and_writes_back_the_same(
+        contract in valid_contract()
+    ) {
+        for profile in PROFILES {
+            let Some(rendered) = render(&contract, profile) else { continue };
+            let mut typed = 0;
+            for file in rendered.files.iter().filter(|f| f.kind == FileKind::Object) {
+                let Some((_, body)) = file.content.split_once('\n') else {
+                    panic!("{}: no header line", file.path)
+                };
+                let Some(kind) = body.lines().find_map(|line| line.strip_prefix("kind: ")) else {
+                    panic!("{}: no kind\n{body}", file.path)
+                };
+                match through_the_typed_object(kind, body) {
+                    Ok(again) => {
+                        typed += 1;
+                        prop_assert_eq!(&again, body, "{} under {}", file.path, profile);
+                    }
+                    Err(reason) if reason.starts_with("no k8s-openapi type") => {}
+                    Err(reason) => panic!("{}: {reason}\n{}", file.path, body),
+                }
+            }
+            prop_assert!(typed >= 8, "only {typed} objects under {profile} had a k8s-openapi type");
+        }
+    }
+}

@@ -214,18 +214,30 @@ def _profile(profile: Union[str, Profile, None]) -> Optional[Profile]:
 class Render:
     """A finished render: the tenant's files and the report of what zave decided."""
 
-    __slots__ = ("_native", "files", "diagnostics")
-
-    files: Dict[str, str]
-    """The tenant's part of the GitOps tree: path → text, in tree order."""
-    diagnostics: List[Diagnostic]
-    """The report: mutations (defaults zave applied) and warnings."""
+    __slots__ = ("_native", "_files", "_diagnostics")
 
     def __init__(self, native: _native.NativeRender) -> None:
-        """Renders come from :func:`render`."""
+        """Renders come from :func:`render`. The result stays native until a part of it is
+        asked for, so a caller that only wants :meth:`to_yaml` pays for no Python objects."""
         self._native = native
-        self.files = dict(native.files())
-        self.diagnostics = _diagnostics(native.findings_json())
+        self._files: Optional[Dict[str, str]] = None
+        self._diagnostics: Optional[List[Diagnostic]] = None
+
+    @property
+    def files(self) -> Dict[str, str]:
+        """The tenant's part of the GitOps tree: path → text, in tree order (built on first
+        use, then the same dict)."""
+        if self._files is None:
+            self._files = dict(self._native.files())
+        return self._files
+
+    @property
+    def diagnostics(self) -> List[Diagnostic]:
+        """The report: mutations (defaults zave applied) and warnings (built on first use,
+        then the same list)."""
+        if self._diagnostics is None:
+            self._diagnostics = _diagnostics(self._native.findings_json())
+        return self._diagnostics
 
     @property
     def name(self) -> str:
