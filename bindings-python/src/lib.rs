@@ -14,6 +14,11 @@ use zave::{Diagnostic, Diagnostics, RenderInputs, TextStyle};
 
 use source::Source;
 
+/// The extension's own heap (Python's objects keep pymalloc): a render's few thousand
+/// short-lived blocks cost far fewer instructions than with the system allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The core's findings as JSON text, the one form diagnostics cross the boundary in.
 fn findings_json(findings: &[Diagnostic]) -> String {
     serde_json::to_string(findings).unwrap_or_else(|_| "[]".to_owned())

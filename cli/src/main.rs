@@ -127,6 +127,11 @@ enum SchemaKind {
 /// Exit status for a usage or I/O error.
 pub const EXIT_USAGE: u8 = 2;
 
+/// A batch renders thousands of contracts in one process, each a few thousand short-lived
+/// blocks: mimalloc serves them in far fewer instructions than the system allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {

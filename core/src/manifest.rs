@@ -140,13 +140,27 @@ impl Manifest {
 
 /// Sorts objects by the one ordering rule: zone, then kind in apply order, then name.
 pub fn sort(manifests: &mut [Manifest]) {
-    manifests.sort_by(|a, b| {
-        (a.zone, a.object.kind_order(), a.object.name()).cmp(&(
-            b.zone,
-            b.object.kind_order(),
-            b.object.name(),
-        ))
-    });
+    // A manifest is a few kilobytes (the typed objects are held inline): sort their keys,
+    // then move each object at most once per cycle of the permutation.
+    let mut target = vec![0; manifests.len()];
+    {
+        let mut order: Vec<(usize, (Zone, usize, &str))> = manifests
+            .iter()
+            .map(|m| (m.zone, m.object.kind_order(), m.object.name()))
+            .enumerate()
+            .collect();
+        order.sort_by(|a, b| a.1.cmp(&b.1));
+        for (position, (index, _)) in order.iter().enumerate() {
+            target[*index] = position;
+        }
+    }
+    for start in 0..target.len() {
+        while target[start] != start {
+            let to = target[start];
+            manifests.swap(start, to);
+            target.swap(start, to);
+        }
+    }
 }
 
 /// What a file of the tree holds.
@@ -367,8 +381,13 @@ pub(crate) fn object_file(
 
 /// The objects of a tree as one multi-document YAML stream, each after a `# Source:` line.
 pub fn to_stream(files: &[RenderedFile]) -> String {
-    let mut stream = String::new();
-    for file in files.iter().filter(|f| f.kind == FileKind::Object) {
+    const SEPARATOR: usize = "---\n# Source: \n".len();
+    let objects = || files.iter().filter(|f| f.kind == FileKind::Object);
+    let size = objects()
+        .map(|file| SEPARATOR + file.path.len() + file.content.len())
+        .sum();
+    let mut stream = String::with_capacity(size);
+    for file in objects() {
         stream.push_str("---\n# Source: ");
         stream.push_str(&file.path);
         stream.push('\n');

@@ -240,7 +240,9 @@ pub fn plan_checked<'p>(
 
 /// Every object of the render, one module per concern.
 fn manifests(ctx: &Context<'_>) -> Vec<Manifest> {
-    let mut manifests = tenancy::render(ctx);
+    // Room for the largest tenant, so no manifest (a few kilobytes each) is moved to grow.
+    let mut manifests = Vec::with_capacity(40);
+    manifests.extend(tenancy::render(ctx));
     manifests.extend(network::render(ctx));
     manifests.extend(workload::render(ctx));
     manifests.extend(routing::render(ctx));
