@@ -99,7 +99,7 @@ pub fn run(args: &RenderArgs) -> ExitCode {
     let Some(out) = &args.tree.out else {
         let progress = progress_bar(args.contracts.len() * 2);
         let status = match check_all(args, &profile, &given, &progress) {
-            Ok(()) => print_stream(args, &profile, &given, &progress),
+            Ok(plans) => print_stream(plans, &progress),
             Err(status) => status,
         };
         progress.finish_and_clear();
@@ -209,27 +209,23 @@ fn plan_one<'p>(
 }
 
 /// Pass 1 without `--out`: plans every contract, checks the set, reports findings in input
-/// order; fails (printing nothing) when any contract or the set has an error.
-fn check_all(
+/// order; fails (printing nothing) when any contract or the set has an error, else returns the
+/// plans in input order (a plan is the checked contract, a few kilobytes: pass 2 neither reads
+/// nor validates again).
+fn check_all<'p>(
     args: &RenderArgs,
-    profile: &Profile,
+    profile: &'p Profile,
     given: &Given,
     progress: &ProgressBar,
-) -> Result<(), ExitCode> {
+) -> Result<Vec<zave::Plan<'p>>, ExitCode> {
     progress.set_message("checking");
     let mut names = BTreeSet::new();
     let mut report = RunReport::default();
+    let mut plans = Vec::with_capacity(args.contracts.len());
     for chunk in args.contracts.chunks(CHUNK) {
         let planned: Vec<_> = map_chunk(chunk, |path| {
             let outcome = input::read(path).map(|input| {
                 let (member, plan) = plan_one(&input.bytes, profile, given);
-                let plan = plan.map(|plan| {
-                    (
-                        plan.name().to_owned(),
-                        plan.hash().to_string(),
-                        plan.findings().to_vec(),
-                    )
-                });
                 (input, member, plan)
             });
             progress.inc(1);
@@ -244,9 +240,12 @@ fn check_all(
                 }
             };
             let result = match plan {
-                Ok((name, hash, findings)) => {
-                    names.insert(name);
-                    FileResult::from_findings(input, true, Some(hash), findings)
+                Ok(plan) => {
+                    names.insert(plan.name().to_owned());
+                    let hash = Some(plan.hash().to_string());
+                    let findings = plan.findings().to_vec();
+                    plans.push(plan);
+                    FileResult::from_findings(input, true, hash, findings)
                 }
                 Err(diagnostics) => FileResult::from_findings(input, false, None, diagnostics.0),
             };
@@ -263,29 +262,31 @@ fn check_all(
         eprintln!("zave: {}", zave_tree::TreeError::NotInRun(stray.to_owned()));
         return Err(ExitCode::from(EXIT_USAGE));
     }
-    Ok(())
+    Ok(plans)
 }
 
-/// Pass 2 without `--out`: every object as one YAML stream, in input order.
-fn print_stream(
-    args: &RenderArgs,
-    profile: &Profile,
-    given: &Given,
-    progress: &ProgressBar,
-) -> ExitCode {
+/// Pass 2 without `--out`: every object as one YAML stream, in input order, rendered from
+/// pass 1's plans a chunk at a time.
+fn print_stream(plans: Vec<zave::Plan<'_>>, progress: &ProgressBar) -> ExitCode {
     progress.set_message("rendering");
     let mut stdout = std::io::stdout().lock();
-    for chunk in args.contracts.chunks(CHUNK) {
-        let streams: Vec<String> = map_chunk(chunk, |path| {
-            let outcome = input::read(path)
-                .ok()
-                .and_then(|input| plan_one(&input.bytes, profile, given).1.ok())
-                .and_then(|plan| plan.render().ok());
+    let mut plans = plans.into_iter();
+    loop {
+        let chunk: Vec<_> = plans.by_ref().take(CHUNK).collect();
+        if chunk.is_empty() {
+            return ExitCode::SUCCESS;
+        }
+        let render = |plan: zave::Plan<'_>| {
             progress.inc(1);
-            outcome
+            plan.render()
                 .map(|rendered| zave::to_stream(&rendered.files))
                 .unwrap_or_default()
-        });
+        };
+        let streams: Vec<String> = if chunk.len() < 2 {
+            chunk.into_iter().map(render).collect()
+        } else {
+            chunk.into_par_iter().map(render).collect()
+        };
         for stream in streams {
             if let Err(error) = stdout.write_all(stream.as_bytes()) {
                 if error.kind() == std::io::ErrorKind::BrokenPipe {
@@ -296,5 +297,4 @@ fn print_stream(
             }
         }
     }
-    ExitCode::SUCCESS
 }
