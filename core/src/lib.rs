@@ -16,6 +16,7 @@ pub mod flags;
 mod hex;
 pub mod index;
 pub mod manifest;
+mod object_yaml;
 pub mod platform;
 pub mod profile;
 pub mod render;

@@ -13,6 +13,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::Serialize;
 
 use crate::index::{Half, Shard};
+use crate::object_yaml::ObjectWriter;
 use crate::render::custom::{
     ApplicationSpec, CustomResource, ExternalSecretSpec, FluxKustomizationSpec, HttpRouteSpec,
     PasswordSpec, PodMonitorSpec, PushSecretSpec, ServiceMonitorSpec,
@@ -37,7 +38,7 @@ macro_rules! objects {
         /// A rendered object. Variants are declared in apply order, which is the kind order
         /// of every output.
         #[derive(Debug, Clone, PartialEq)]
-        #[allow(clippy::large_enum_variant, reason = "a render holds about twenty objects, built once")]
+        #[allow(clippy::large_enum_variant, reason = "a render holds about twenty objects, built once; the two with a pod template are boxed, so moving them while sorting stays cheap")]
         pub enum Object {
             $($(#[doc = $doc])* $variant($type),)*
         }
@@ -92,9 +93,9 @@ objects! {
     /// Configuration files (the database provisioning script).
     ConfigMap(ConfigMap) = "ConfigMap",
     /// A run-to-completion task (database provisioning).
-    Job(Job) = "Job",
+    Job(Box<Job>) = "Job",
     /// The workload.
-    Deployment(Deployment) = "Deployment",
+    Deployment(Box<Deployment>) = "Deployment",
     /// The in-cluster endpoint.
     Service(Service) = "Service",
     /// The public route (Ingress API).
@@ -272,6 +273,7 @@ pub fn tenant_files(
     // Each object is written here first, then copied into a string of exactly its size: one
     // growing buffer per render instead of a generous allocation per file.
     let mut scratch = String::with_capacity(8192);
+    let mut writer = ObjectWriter::new();
     let mut start = 0;
     while let Some(first) = manifests.get(start) {
         let zone = first.zone;
@@ -287,7 +289,7 @@ pub fn tenant_files(
             let file_name = file_name(manifest, name);
             scratch.clear();
             scratch.push_str(&header);
-            write_yaml(&manifest.object, &mut scratch)?;
+            writer.write(&manifest.object, &mut scratch)?;
             files.push(RenderedFile {
                 path: format!("{dir}/{file_name}"),
                 kind: FileKind::Object,

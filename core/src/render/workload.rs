@@ -36,7 +36,7 @@ pub fn render(ctx: &Context<'_>) -> Vec<Manifest> {
         Manifest::new(Zone::Workload, Object::ServiceAccount(service_account(ctx))),
         Manifest::new(
             Zone::Workload,
-            Object::Deployment(deployment(ctx, replicas)),
+            Object::Deployment(Box::new(deployment(ctx, replicas))),
         ),
     ];
     if ctx.has_service() {

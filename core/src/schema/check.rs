@@ -131,7 +131,12 @@ impl<'a> Checker<'a> {
             self.node(target, node, path, owner);
         }
         if let Some(allowed) = allowed_values(schema) {
-            self.one_of(schema, &allowed, node, path);
+            // The common case first: an allowed word needs no path and no offer.
+            let accepted =
+                matches!(&node.value, Value::String(text) if allowed.contains(&text.as_str()));
+            if !accepted {
+                self.one_of(schema, &allowed, node, path);
+            }
             return;
         }
         if let Some(expected) = schema.get("type") {

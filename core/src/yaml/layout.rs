@@ -7,8 +7,8 @@ use super::EmitError;
 const MAX_IMPLICIT_KEY: usize = 1024;
 
 /// Where the value about to be written goes.
-#[derive(Clone, Copy)]
-pub(super) enum Place {
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Place {
     /// The document root, at the start of a line.
     Top,
     /// Right after `key:` whose key starts in this column.

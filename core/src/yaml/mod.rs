@@ -32,13 +32,16 @@
 //! - The document has no `---` and ends with exactly one `\n`.
 
 mod layout;
+mod memo;
 mod scalar;
 mod serializer;
 
 use serde::Serialize;
 use std::fmt::Display;
 
-use serializer::ValueSer;
+pub(crate) use layout::Place;
+pub(crate) use memo::Memo;
+use serializer::{MapSer, ValueSer};
 
 /// A value that cannot be written as YAML (a map key that is not a string, for one).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -70,11 +73,69 @@ pub fn to_yaml<T: Serialize + ?Sized>(value: &T) -> Result<String, EmitError> {
 /// is left as it was. `out` should be empty or end with a line break.
 pub fn write_yaml<T: Serialize + ?Sized>(value: &T, out: &mut String) -> Result<(), EmitError> {
     let start = out.len();
-    let result = value.serialize(ValueSer::document(out));
+    let result = value.serialize(ValueSer::document(out, None));
     if result.is_err() {
         out.truncate(start);
     }
     result
+}
+
+/// [`write_yaml`], except that the value of the top-level entry `key` is written by `write`
+/// (given where it goes), which must write what the emitter would write for that value.
+pub(crate) fn write_yaml_spliced<T: Serialize + ?Sized>(
+    value: &T,
+    out: &mut String,
+    key: &'static str,
+    write: &mut dyn FnMut(&mut String, Place) -> Result<(), EmitError>,
+) -> Result<(), EmitError> {
+    let start = out.len();
+    let result = value.serialize(ValueSer::document(out, Some((key, write))));
+    if result.is_err() {
+        out.truncate(start);
+    }
+    result
+}
+
+/// Writes `value` at `place` of a document being written.
+pub(crate) fn write_value_at<T: Serialize + ?Sized>(
+    value: &T,
+    out: &mut String,
+    place: Place,
+) -> Result<(), EmitError> {
+    value.serialize(ValueSer::at(out, place))
+}
+
+/// A mapping written entry by entry at a place of a document, as the emitter writes a struct.
+pub(crate) struct Mapping<'a>(MapSer<'a>);
+
+impl<'a> Mapping<'a> {
+    /// Starts a mapping at `place`.
+    pub(crate) fn new(out: &'a mut String, place: Place) -> Self {
+        Mapping(MapSer::new(out, place))
+    }
+
+    /// Writes the entry `key: value`.
+    pub(crate) fn field<T: Serialize + ?Sized>(
+        &mut self,
+        key: &str,
+        value: &T,
+    ) -> Result<(), EmitError> {
+        self.0.field(key, value)
+    }
+
+    /// Writes the entry `key`, its value written by `write` (given where it goes).
+    pub(crate) fn field_with(
+        &mut self,
+        key: &str,
+        write: impl FnOnce(&mut String, Place) -> Result<(), EmitError>,
+    ) -> Result<(), EmitError> {
+        self.0.field_with(key, write)
+    }
+
+    /// Ends the mapping (`{}` when it had no entry).
+    pub(crate) fn finish(self) -> Result<(), EmitError> {
+        self.0.finish()
+    }
 }
 
 #[cfg(test)]

@@ -56,18 +56,38 @@ macro_rules! integer_methods {
     };
 }
 
+/// Writes the value of one entry of a document's top-level mapping in place of the value serde
+/// gives (the caller knows that value and writes it faster): the entry's key and the writer,
+/// called with where the value goes.
+pub(super) type Splice<'a> = (
+    &'static str,
+    &'a mut dyn FnMut(&mut String, Place) -> Result<(), EmitError>,
+);
+
 /// Serializes one value at `place`.
 pub(super) struct ValueSer<'a> {
     out: &'a mut String,
     place: Place,
+    /// Only for the document itself: nested values are never spliced.
+    splice: Option<Splice<'a>>,
 }
 
 impl<'a> ValueSer<'a> {
-    /// Serializes a whole document into `out`.
-    pub(super) fn document(out: &'a mut String) -> Self {
+    /// Serializes a whole document into `out`, with `splice` for one top-level entry.
+    pub(super) fn document(out: &'a mut String, splice: Option<Splice<'a>>) -> Self {
         ValueSer {
             out,
             place: Place::Top,
+            splice,
+        }
+    }
+
+    /// Serializes a value at `place` (inside a document being written).
+    pub(super) fn at(out: &'a mut String, place: Place) -> Self {
+        ValueSer {
+            out,
+            place,
+            splice: None,
         }
     }
 
@@ -173,10 +193,7 @@ impl<'a> ser::Serializer for ValueSer<'a> {
         value: &T,
     ) -> Result<(), EmitError> {
         let place = self.open_variant(variant)?;
-        value.serialize(ValueSer {
-            out: self.out,
-            place,
-        })
+        value.serialize(ValueSer::at(self.out, place))
     }
 
     fn serialize_seq(self, _len: Option<usize>) -> Result<SeqSer<'a>, EmitError> {
@@ -207,11 +224,11 @@ impl<'a> ser::Serializer for ValueSer<'a> {
     }
 
     fn serialize_map(self, _len: Option<usize>) -> Result<MapSer<'a>, EmitError> {
-        Ok(MapSer::new(self.out, self.place))
+        Ok(MapSer::spliced(self.out, self.place, self.splice))
     }
 
     fn serialize_struct(self, _name: &'static str, _len: usize) -> Result<MapSer<'a>, EmitError> {
-        Ok(MapSer::new(self.out, self.place))
+        Ok(MapSer::spliced(self.out, self.place, self.splice))
     }
 
     fn serialize_struct_variant(
@@ -245,10 +262,7 @@ impl<'a> SeqSer<'a> {
     fn item<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), EmitError> {
         let col = item_prefix(self.out, self.place, self.first);
         self.first = false;
-        value.serialize(ValueSer {
-            out: &mut *self.out,
-            place: Place::Dash(col),
-        })
+        value.serialize(ValueSer::at(&mut *self.out, Place::Dash(col)))
     }
 
     fn finish(self) -> Result<(), EmitError> {
@@ -291,15 +305,21 @@ pub(super) struct MapSer<'a> {
     first: bool,
     /// Where the value of the key just written goes.
     value_place: Place,
+    splice: Option<Splice<'a>>,
 }
 
 impl<'a> MapSer<'a> {
-    fn new(out: &'a mut String, place: Place) -> Self {
+    pub(super) fn new(out: &'a mut String, place: Place) -> Self {
+        MapSer::spliced(out, place, None)
+    }
+
+    fn spliced(out: &'a mut String, place: Place, splice: Option<Splice<'a>>) -> Self {
         MapSer {
             out,
             place,
             first: true,
             value_place: Place::Key(place.inner()),
+            splice,
         }
     }
 
@@ -314,21 +334,38 @@ impl<'a> MapSer<'a> {
     }
 
     fn value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), EmitError> {
-        value.serialize(ValueSer {
-            out: &mut *self.out,
-            place: self.value_place,
-        })
+        value.serialize(ValueSer::at(&mut *self.out, self.value_place))
     }
 
-    fn field<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) -> Result<(), EmitError> {
+    pub(super) fn field<T: Serialize + ?Sized>(
+        &mut self,
+        key: &str,
+        value: &T,
+    ) -> Result<(), EmitError> {
         self.key_with(|out| {
             write_key_str(out, key);
             Ok(())
         })?;
-        self.value(value)
+        match &mut self.splice {
+            Some((spliced, write)) if *spliced == key => write(self.out, self.value_place),
+            _ => self.value(value),
+        }
     }
 
-    fn finish(self) -> Result<(), EmitError> {
+    /// Writes an entry whose value `write` writes, given where it goes.
+    pub(super) fn field_with(
+        &mut self,
+        key: &str,
+        write: impl FnOnce(&mut String, Place) -> Result<(), EmitError>,
+    ) -> Result<(), EmitError> {
+        self.key_with(|out| {
+            write_key_str(out, key);
+            Ok(())
+        })?;
+        write(self.out, self.value_place)
+    }
+
+    pub(super) fn finish(self) -> Result<(), EmitError> {
         if self.first {
             write_inline(self.out, self.place, "{}");
         }

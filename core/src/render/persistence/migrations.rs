@@ -39,7 +39,10 @@ pub fn render(ctx: &Context<'_>, tenant: &Tenant<'_>) -> Vec<Manifest> {
         return Vec::new();
     };
     vec![
-        Manifest::new(Zone::Workload, Object::Job(job(ctx, tenant, command))),
+        Manifest::new(
+            Zone::Workload,
+            Object::Job(Box::new(job(ctx, tenant, command))),
+        ),
         Manifest::new(Zone::Workload, Object::NetworkPolicy(policy(ctx, tenant))),
     ]
 }

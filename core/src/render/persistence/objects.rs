@@ -168,7 +168,13 @@ pub fn render(ctx: &Context<'_>, tenant: &Tenant<'_>) -> Vec<Manifest> {
     manifests.push(Manifest::new(Zone::Platform, Object::ConfigMap(config_map)));
     manifests.push(Manifest::new(
         Zone::Platform,
-        Object::Job(job(ctx, tenant, meta(&run_name), image, &credentials)),
+        Object::Job(Box::new(job(
+            ctx,
+            tenant,
+            meta(&run_name),
+            image,
+            &credentials,
+        ))),
     ));
     manifests.push(isolation::policy(ctx, tenant));
     manifests
