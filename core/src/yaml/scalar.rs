@@ -82,20 +82,20 @@ fn is_plain(s: &str) -> bool {
     }
 }
 
-/// The character check of [`is_plain`]: eight bytes at a time, looking closely only at the
-/// words that hold a byte that [`needs_look`].
+/// The character check of [`is_plain`]: eight bytes at a time (the last word overlapping the
+/// one before, a string shorter than a word padded with a plain byte), looking closely byte by
+/// byte only when a word holds a byte that [`needs_look`].
 fn plain_chars(bytes: &[u8]) -> bool {
-    let mut words = bytes.chunks_exact(8);
-    let mut start = 0;
-    for word in &mut words {
-        let clean =
-            <[u8; 8]>::try_from(word).is_ok_and(|word| !word_needs_look(u64::from_le_bytes(word)));
-        if !clean && !(start..start + 8).all(|at| plain_at(bytes, at)) {
-            return false;
-        }
-        start += 8;
-    }
-    (start..bytes.len()).all(|at| plain_at(bytes, at))
+    let word = |chunk: &[u8]| {
+        let mut padded = [b'a'; 8];
+        padded[..chunk.len()].copy_from_slice(chunk);
+        !word_needs_look(u64::from_le_bytes(padded))
+    };
+    let clean = match bytes.len() {
+        0..=8 => word(bytes),
+        len => bytes.chunks_exact(8).all(word) && word(&bytes[len - 8..]),
+    };
+    clean || (0..bytes.len()).all(|at| plain_at(bytes, at))
 }
 
 /// Whether the byte at `at` may stand where it is in a plain scalar.
