@@ -274,6 +274,7 @@ pub fn tenant_files(
     // growing buffer per render instead of a generous allocation per file.
     let mut scratch = String::with_capacity(8192);
     let mut writer = ObjectWriter::new();
+    let shard = Shard::of(name);
     let mut start = 0;
     while let Some(first) = manifests.get(start) {
         let zone = first.zone;
@@ -283,7 +284,7 @@ pub fn tenant_files(
             .count();
         let folder = &manifests[start..start + count];
         start += count;
-        let dir = zone_dir(zone, prefix, name);
+        let dir = zone_dir(zone, prefix, name, shard);
         let mut file_names = Vec::with_capacity(folder.len());
         for manifest in folder {
             let file_name = file_name(manifest, name);
@@ -308,7 +309,7 @@ pub fn tenant_files(
 pub fn object_path(manifest: &Manifest, name: &str, prefix: &str) -> String {
     format!(
         "{}/{}",
-        zone_dir(manifest.zone, prefix, name),
+        zone_dir(manifest.zone, prefix, name, Shard::of(name)),
         file_name(manifest, name)
     )
 }
@@ -327,12 +328,13 @@ fn file_name(manifest: &Manifest, name: &str) -> String {
     }
 }
 
-fn zone_dir(zone: Zone, prefix: &str, name: &str) -> String {
+/// The folder of `zone` for tenant `name`, whose shard is `shard` ([`Shard::of`] the name).
+fn zone_dir(zone: Zone, prefix: &str, name: &str, shard: Shard) -> String {
     match zone {
         Zone::Platform => platform_dir(prefix, name),
         Zone::Workload => workload_dir(prefix, name),
-        Zone::Applications => Half::Applications.shard_dir(prefix, Shard::of(name)),
-        Zone::Flux => Half::Tenants.shard_dir(prefix, Shard::of(name)),
+        Zone::Applications => Half::Applications.shard_dir(prefix, shard),
+        Zone::Flux => Half::Tenants.shard_dir(prefix, shard),
     }
 }
 

@@ -1,6 +1,7 @@
 //! Scalars: when a string may stay plain, literal blocks, double quotes, and numbers.
 
 use std::fmt::{Display, LowerExp, Write as _};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::layout::{Place, indent, write_inline};
 
@@ -286,6 +287,35 @@ pub(super) fn write_str_value(out: &mut String, place: Place, s: &str) {
         out.push_str(place.sep());
         write_quoted(out, s);
         out.push('\n');
+    }
+}
+
+/// Whether each struct field name seen is plain, by its address and length: field names are
+/// `'static` and a few hundred, while a render writes hundreds of them. One word a slot
+/// (address above bit 16, length, the answer in bit 0), so a slot read while another thread
+/// writes it is either the old entry or the new one, never a mix; a slot that does not match
+/// is checked afresh (and taken over).
+static FIELD_KEYS: [AtomicU64; 1024] = [const { AtomicU64::new(0) }; 1024];
+
+/// Writes a struct field's name as a key, as [`write_key_str`] does.
+pub(super) fn write_field_key(out: &mut String, key: &'static str) {
+    let address = key.as_ptr() as u64;
+    let length = key.len() as u64;
+    let tag = (address << 16) | ((length & 0x7FFF) << 1);
+    // Fibonacci hashing: the top ten bits of the address times 2^64 / φ.
+    let slot = &FIELD_KEYS[(address.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 54) as usize];
+    let seen = slot.load(Ordering::Relaxed);
+    let plain = if length < 0x8000 && seen & !1 == tag {
+        seen & 1 == 1
+    } else {
+        let plain = is_plain(key);
+        slot.store(tag | u64::from(plain), Ordering::Relaxed);
+        plain
+    };
+    if plain {
+        out.push_str(key);
+    } else {
+        write_quoted(out, key);
     }
 }
 

@@ -5,7 +5,9 @@ use serde::ser::{self, Impossible};
 
 use super::EmitError;
 use super::layout::{Place, entry_key, entry_prefix, item_prefix, write_inline};
-use super::scalar::{int_text, int128_text, write_f32, write_f64, write_key_str, write_str_value};
+use super::scalar::{
+    int_text, int128_text, write_f32, write_f64, write_field_key, write_key_str, write_str_value,
+};
 
 /// The integer methods of a serializer, written in decimal through its `inline` method.
 macro_rules! integer_methods {
@@ -342,8 +344,29 @@ impl<'a> MapSer<'a> {
         key: &str,
         value: &T,
     ) -> Result<(), EmitError> {
+        self.entry(key, |out| write_key_str(out, key), value)
+    }
+
+    /// Writes a struct field: [`MapSer::field`] with a name known for the whole run.
+    fn struct_field<T: Serialize + ?Sized>(
+        &mut self,
+        key: &'static str,
+        value: &T,
+    ) -> Result<(), EmitError> {
+        self.entry(key, |out| write_field_key(out, key), value)
+    }
+
+    /// Writes the entry `key` (written by `write_key`) and its value, or the splice's when the
+    /// entry is the spliced one.
+    #[inline]
+    fn entry<T: Serialize + ?Sized>(
+        &mut self,
+        key: &str,
+        write_key: impl FnOnce(&mut String),
+        value: &T,
+    ) -> Result<(), EmitError> {
         self.key_with(|out| {
-            write_key_str(out, key);
+            write_key(out);
             Ok(())
         })?;
         match &mut self.splice {
@@ -402,7 +425,7 @@ macro_rules! struct_serializer {
                 key: &'static str,
                 value: &T,
             ) -> Result<(), EmitError> {
-                self.field(key, value)
+                self.struct_field(key, value)
             }
 
             fn end(self) -> Result<(), EmitError> {
