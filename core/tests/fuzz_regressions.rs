@@ -82,3 +82,25 @@ fn a_lone_carriage_return_is_refused_where_it_stands() {
     assert_eq!((refusal.line, refusal.column), (Some(2), Some(10)));
     assert!(load(b"apiVersion: zave.io/v1\r\nkind: Workload\r\n").is_ok());
 }
+
+/// render: a contract rendered without CI's image (no `#image=` header in the fuzz input) is
+/// accepted with W004 about the image, which has no place in the contract text and so no
+/// position; every finding about the text itself points inside it. (The target had required
+/// a position of every finding of an accepted render.)
+#[test]
+fn a_render_without_an_image_reports_w004_without_a_position_and_the_rest_inside() {
+    let input = b"apiVersion: zave.io/v1\nkind: Workload\nmetadata:\n  name: kustomizatiol\nspec:\n  runtime: container\n  exposure: internal-http\n  delivery: rolling\n";
+    let profile = zave::Profile::builtin("kind").expect("kind");
+    let rendered =
+        zave::render(input, profile, zave::RenderInputs::default()).expect("the contract renders");
+    let image = rendered
+        .findings
+        .iter()
+        .find(|finding| finding.code.as_str() == "W004")
+        .expect("W004 without an image");
+    assert_eq!((image.path.as_str(), image.line), ("image", None));
+    for finding in rendered.findings.iter().filter(|f| f.path != "image") {
+        let line = finding.line.expect("a finding about the text has a line");
+        assert!((1..=8).contains(&line), "{finding:?} points past the input");
+    }
+}
