@@ -1,9 +1,14 @@
 //! Render speed against its floor: serializing the same objects to JSON with serde_json.
 //!
 //! `cargo bench -p zave --bench render`, for the two tenants of `common` (the example contract
-//! and `payments-api-minimal`, under the `aws` profile).
+//! and `payments-api-minimal`, under the `aws` profile). It runs under the allocator the CLI
+//! and the Python module ship with (mimalloc): a render is mostly small short-lived blocks,
+//! and what it costs depends on who serves them far more than the floor does.
 
 mod common;
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use common::{TENANTS, inputs};
 use criterion::{BenchmarkGroup, Criterion, Throughput, criterion_group, criterion_main};
