@@ -91,6 +91,28 @@ fn migrations_run_before_the_app_in_compose() {
     insta::assert_snapshot!("container-postgres-migrations", repository);
 }
 
+/// `zave init --force` writes the contract anew from what it read and the flags: the
+/// migration command stays, and goes with the database when a flag removes it.
+#[test]
+fn a_contract_written_anew_keeps_its_migrations_while_it_has_a_database() {
+    let path =
+        zave_conformance::repo_root().join("fixtures/contracts/valid/postgres-migrations.yaml");
+    let source = std::fs::read_to_string(path).expect("the fixture");
+    let read = zave::validate(source.as_bytes(), ValidateOptions::default()).expect("valid");
+    let mut answers = InitAnswers::from_contract(&read);
+    let again = answers.contract_source();
+    let rewritten = zave::validate(again.as_bytes(), ValidateOptions::default()).expect("valid");
+    assert_eq!(rewritten.migrations, read.migrations, "{again}");
+    assert!(read.migrations.is_some());
+
+    answers
+        .answer(Question::Persistence, "none")
+        .expect("an offered value");
+    let without = answers.contract_source();
+    let rewritten = zave::validate(without.as_bytes(), ValidateOptions::default()).expect("valid");
+    assert_eq!(rewritten.migrations, None, "{without}");
+}
+
 #[test]
 fn the_scaffold_is_the_same_every_time() {
     let flags = [

@@ -26,6 +26,9 @@ pub struct InitAnswers {
     pub tier: Tier,
     /// Its Dockerfile (`Dockerfile`, the contract's default; not asked, kept from a contract).
     pub dockerfile_path: String,
+    /// Its migration command (not asked, kept from a contract; written while it has a
+    /// database).
+    pub migrations: Option<Vec<String>>,
     /// The workloads it calls (`--depends-on`, not asked), in the order given; validating the
     /// contract checks each name.
     pub dependencies: Vec<String>,
@@ -43,6 +46,7 @@ impl InitAnswers {
             capabilities: Vec::new(),
             tier: DEFAULT_TIER,
             dockerfile_path: DEFAULT_DOCKERFILE.to_owned(),
+            migrations: None,
             dependencies: Vec::new(),
         }
     }
@@ -58,6 +62,7 @@ impl InitAnswers {
             capabilities: contract.capabilities.clone(),
             tier: contract.tier,
             dockerfile_path: contract.dockerfile_path.clone(),
+            migrations: contract.migrations.clone(),
             dependencies: contract.dependencies.clone(),
         }
     }
@@ -103,6 +108,12 @@ impl InitAnswers {
         }
         if self.engine != Engine::None {
             text.push_str(&format!("  persistence:\n    engine: {}\n", self.engine));
+            if let Some(command) = &self.migrations {
+                text.push_str(&format!(
+                    "    migrations:\n      command: {}\n",
+                    serde_json::to_string(command).unwrap_or_default()
+                ));
+            }
         }
         if !self.capabilities.is_empty() {
             text.push_str("  capabilities:\n");
