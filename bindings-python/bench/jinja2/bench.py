@@ -8,7 +8,7 @@ zave) and calls this file under callgrind and as whole processes:
     bench.py batch DIR                  every DIR/*.yaml through the template, one stream on stdout
 
 The template (tenant.yaml.j2) is compiled once, as a platform team's script would; each
-render fills it from the six values the tenant differs by. zave's side is
+render fills it from the values a script derives from the contract (``context``). zave's side is
 ``zave.render(...).to_yaml()`` of the contract's text: validation, defaults, the typed
 objects and the YAML.
 """
