@@ -9,7 +9,7 @@ use std::path::Path;
 use proptest::prelude::*;
 use proptest::test_runner::{Config as ProptestConfig, TestRunner};
 
-use common::{fixture, text, zave};
+use common::{fixture, sorted_names, text, zave};
 
 /// The pooler's folder under profile `profile`'s path prefix.
 fn pooler_dir(profile: &str) -> String {
@@ -23,19 +23,9 @@ fn pooler_dir(profile: &str) -> String {
 
 /// Every file of the pooler's folder in `tree`, under a `=== name` line; empty without one.
 fn pooler_files(tree: &Path, profile: &str) -> String {
-    let Ok(entries) = fs::read_dir(tree.join(pooler_dir(profile))) else {
+    let Some(names) = sorted_names(&tree.join(pooler_dir(profile))) else {
         return String::new();
     };
-    let mut names: Vec<String> = entries
-        .map(|entry| {
-            entry
-                .expect("entry")
-                .file_name()
-                .to_string_lossy()
-                .into_owned()
-        })
-        .collect();
-    names.sort();
     let mut out = String::new();
     for name in names {
         let content = fs::read_to_string(tree.join(pooler_dir(profile)).join(&name)).expect("read");

@@ -7,7 +7,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use common::{fixture, text, zave};
+use common::{fixture, sorted_names, text, zave};
 use zave::index::{Half, Shard};
 use zave::tree::TenantPlaces;
 
@@ -189,17 +189,7 @@ fn a_new_tenant_folder_appears_whole_and_an_interrupted_one_is_cleared() {
     let check = render_into(dir.path(), &["platform/mia.yaml"], &["--check"]);
     assert!(text(&check.stdout).contains("leftover: clusters/kind/tenants/.zave-new-"));
     render_ok(dir.path(), &["platform/mia.yaml", "platform/panchito.yaml"]);
-    let mut names: Vec<String> = fs::read_dir(&tenants)
-        .expect("tenants folder")
-        .map(|entry| {
-            entry
-                .expect("entry")
-                .file_name()
-                .to_string_lossy()
-                .into_owned()
-        })
-        .collect();
-    names.sort();
+    let names = sorted_names(&tenants).expect("tenants folder");
     assert_eq!(names, ["mia", "panchito"], "no staging folder is left");
     let check = render_into(
         dir.path(),

@@ -34,3 +34,19 @@ pub fn zave_in(args: &[&str], cwd: &Path) -> Output {
 pub fn text(bytes: &[u8]) -> String {
     String::from_utf8(bytes.to_vec()).expect("UTF-8 output")
 }
+
+/// The names in folder `dir`, sorted; `None` when it cannot be read.
+pub fn sorted_names(dir: &Path) -> Option<Vec<String>> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .ok()?
+        .map(|entry| {
+            entry
+                .expect("entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    names.sort();
+    Some(names)
+}
