@@ -179,10 +179,20 @@ where
     T: Send,
     F: Fn(&PathBuf) -> T + Sync + Send,
 {
+    map_owned_chunk(chunk.iter().collect(), f)
+}
+
+/// [`map_chunk`] over items taken by value.
+fn map_owned_chunk<I, T, F>(chunk: Vec<I>, f: F) -> Vec<T>
+where
+    I: Send,
+    T: Send,
+    F: Fn(I) -> T + Sync + Send,
+{
     if chunk.len() < 2 {
-        chunk.iter().map(f).collect()
+        chunk.into_iter().map(f).collect()
     } else {
-        chunk.par_iter().map(f).collect()
+        chunk.into_par_iter().map(f).collect()
     }
 }
 
@@ -282,11 +292,7 @@ fn print_stream(plans: Vec<zave::Plan<'_>>, progress: &ProgressBar) -> ExitCode 
                 .map(|rendered| zave::to_stream(&rendered.files))
                 .unwrap_or_default()
         };
-        let streams: Vec<String> = if chunk.len() < 2 {
-            chunk.into_iter().map(render).collect()
-        } else {
-            chunk.into_par_iter().map(render).collect()
-        };
+        let streams = map_owned_chunk(chunk, render);
         for stream in streams {
             if let Err(error) = stdout.write_all(stream.as_bytes()) {
                 if error.kind() == std::io::ErrorKind::BrokenPipe {

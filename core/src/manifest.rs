@@ -141,8 +141,8 @@ impl Manifest {
 
 /// Sorts objects by the one ordering rule: zone, then kind in apply order, then name.
 pub fn sort(manifests: &mut [Manifest]) {
-    // A manifest is a few kilobytes (the typed objects are held inline): sort their keys,
-    // then move each object at most once per cycle of the permutation.
+    // A manifest is most of a kilobyte (the typed objects are held inline, but for the two
+    // boxed ones): sort their keys, then move each object at most once per cycle.
     let mut target = vec![0; manifests.len()];
     {
         let mut order: Vec<(usize, (Zone, usize, &str))> = manifests
