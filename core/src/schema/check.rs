@@ -365,7 +365,7 @@ impl<'a> Checker<'a> {
             let matches = self
                 .compiled
                 .pattern(pattern)
-                .is_some_and(|regex| regex.is_match(text));
+                .is_some_and(|compiled| compiled.is_match(text));
             if !matches && length > 0 {
                 problems.push(format!("it does not match {pattern}"));
             }

@@ -5,30 +5,34 @@
 
 mod check;
 pub mod diff;
+mod pattern;
 
 pub use check::{Hints, SchemaFindings, check};
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
-use regex_lite::Regex;
 use schemars::JsonSchema;
 use schemars::generate::SchemaSettings;
 use serde_json::Value as Json;
 
-/// A published schema with its `pattern`s compiled once, ready for the stage-1 check.
+use pattern::Pattern;
+
+/// A published schema, ready for the stage-1 check: each of its `pattern`s is compiled once, the
+/// first time a string is checked against it (a contract meets few of them).
 #[derive(Debug)]
 pub struct CompiledSchema {
     json: Json,
-    patterns: BTreeMap<String, Regex>,
+    patterns: BTreeMap<String, OnceLock<Option<Pattern>>>,
 }
 
 impl CompiledSchema {
-    /// Derives the schema of `T` and compiles its patterns.
+    /// Derives the schema of `T`.
     pub fn of<T: JsonSchema>() -> CompiledSchema {
         CompiledSchema::from_json(schema_for::<T>())
     }
 
-    /// Compiles the patterns of a schema given as JSON (a recorded one, say).
+    /// Reads the patterns of a schema given as JSON (a recorded one, say).
     pub fn from_json(json: Json) -> CompiledSchema {
         let mut patterns = BTreeMap::new();
         collect_patterns(&json, &mut patterns);
@@ -40,20 +44,20 @@ impl CompiledSchema {
         &self.json
     }
 
-    /// The compiled form of a pattern of this schema.
-    pub(crate) fn pattern(&self, pattern: &str) -> Option<&Regex> {
-        self.patterns.get(pattern)
+    /// The compiled form of a pattern of this schema; `None` for a pattern it does not have or
+    /// one that cannot be compiled.
+    pub(crate) fn pattern(&self, pattern: &str) -> Option<&Pattern> {
+        let compiled = self.patterns.get(pattern)?;
+        compiled.get_or_init(|| Pattern::new(pattern)).as_ref()
     }
 }
 
-fn collect_patterns(schema: &Json, patterns: &mut BTreeMap<String, Regex>) {
+fn collect_patterns(schema: &Json, patterns: &mut BTreeMap<String, OnceLock<Option<Pattern>>>) {
     match schema {
         Json::Object(object) => {
             let pattern = object.get("pattern").and_then(Json::as_str);
             if let Some(pattern) = pattern.filter(|p| !patterns.contains_key(*p)) {
-                if let Ok(regex) = Regex::new(pattern) {
-                    patterns.insert(pattern.to_owned(), regex);
-                }
+                patterns.insert(pattern.to_owned(), OnceLock::new());
             }
             object
                 .values()
