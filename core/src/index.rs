@@ -16,7 +16,9 @@ use std::collections::BTreeMap;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use sha2::{Digest, Sha256};
 
-use crate::manifest::{RenderedFile, header, join, kustomization, object_file, platform_dir};
+use crate::manifest::{
+    RenderedFile, header, join, kustomization, object_file, platform_dir, under,
+};
 use crate::profile::Profile;
 use crate::render::custom::{
     CustomResource, FluxDependency, FluxKustomizationSpec, FluxSourceReference,
@@ -49,7 +51,8 @@ impl Shard {
 
     /// The shard's number, as its folder is named: `00` to `31`.
     pub fn label(self) -> String {
-        format!("{:02}", self.0)
+        let digit = |value: u8| char::from(b'0' + value % 10);
+        [digit(self.0 / 10), digit(self.0)].into_iter().collect()
     }
 }
 
@@ -74,17 +77,17 @@ impl Half {
         }
     }
 
-    /// The folder that holds the half's shard folders.
-    fn base(self, prefix: &str) -> String {
+    /// The folder that holds the half's shard folders, under the repository root.
+    fn base_folder(self) -> &'static str {
         match self {
-            Half::Tenants => flux_dir(prefix),
-            Half::Applications => join(prefix, "platform/argocd"),
+            Half::Tenants => FLUX_FOLDER,
+            Half::Applications => "platform/argocd",
         }
     }
 
     /// The folder of one shard of the half: `platform/flux/NN` or `platform/argocd/NN`.
     pub fn shard_dir(self, prefix: &str, shard: Shard) -> String {
-        format!("{}/{}", self.base(prefix), shard.label())
+        under(prefix, &[self.base_folder(), &shard.label()])
     }
 
     /// Where tenant `name`'s file of this half lives.
@@ -95,8 +98,11 @@ impl Half {
 
 /// `platform/flux`, under the prefix: the root and its shard objects.
 pub fn flux_dir(prefix: &str) -> String {
-    join(prefix, "platform/flux")
+    join(prefix, FLUX_FOLDER)
 }
+
+/// The folder of the Flux root and its shard objects, under the repository root.
+const FLUX_FOLDER: &str = "platform/flux";
 
 /// The path Flux reads a folder of the repository at: from the repository's root.
 fn flux_path(folder: &str) -> String {

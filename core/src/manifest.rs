@@ -232,21 +232,31 @@ pub fn is_generated(content: &[u8]) -> bool {
 
 /// `rest` under the path `prefix` (none when empty).
 pub(crate) fn join(prefix: &str, rest: &str) -> String {
-    if prefix.is_empty() {
-        rest.to_owned()
-    } else {
-        format!("{prefix}/{rest}")
+    under(prefix, &[rest])
+}
+
+/// `parts` joined by `/`, under the path `prefix` (none when empty), in one allocation.
+pub(crate) fn under(prefix: &str, parts: &[&str]) -> String {
+    let size = prefix.len() + parts.iter().map(|part| part.len() + 1).sum::<usize>();
+    let mut path = String::with_capacity(size);
+    path.push_str(prefix);
+    for (index, part) in parts.iter().enumerate() {
+        if index > 0 || !prefix.is_empty() {
+            path.push('/');
+        }
+        path.push_str(part);
     }
+    path
 }
 
 /// `platform/tenants/<name>`, under the prefix.
 pub fn platform_dir(prefix: &str, name: &str) -> String {
-    join(prefix, &format!("platform/tenants/{name}"))
+    under(prefix, &["platform/tenants", name])
 }
 
 /// `tenants/<name>`, under the prefix: the folder the tenant's Application syncs.
 pub fn workload_dir(prefix: &str, name: &str) -> String {
-    join(prefix, &format!("tenants/{name}"))
+    under(prefix, &["tenants", name])
 }
 
 /// The two folders holding one sub-folder per tenant: `platform/tenants` and `tenants`.
@@ -285,21 +295,24 @@ pub fn tenant_files(
         let folder = &manifests[start..start + count];
         start += count;
         let dir = zone_dir(zone, prefix, name, shard);
-        let mut file_names = Vec::with_capacity(folder.len());
+        let first_file = files.len();
         for manifest in folder {
-            let file_name = file_name(manifest, name);
             scratch.clear();
             scratch.push_str(&header);
             writer.write(&manifest.object, &mut scratch)?;
             files.push(RenderedFile {
-                path: format!("{dir}/{file_name}"),
+                path: object_path_in(&dir, manifest, name),
                 kind: FileKind::Object,
                 content: scratch.as_str().to_owned(),
             });
-            file_names.push(file_name);
         }
         if matches!(zone, Zone::Platform | Zone::Workload) {
-            files.push(kustomization(&dir, &file_names, &header)?);
+            let file_names: Vec<&str> = files[first_file..]
+                .iter()
+                .map(|file| file.path.get(dir.len() + 1..).unwrap_or_default())
+                .collect();
+            let listing = kustomization(&dir, &file_names, &header)?;
+            files.push(listing);
         }
     }
     Ok(files)
@@ -307,25 +320,28 @@ pub fn tenant_files(
 
 /// The file an object of tenant `name` is written to, as in [`tenant_files`].
 pub fn object_path(manifest: &Manifest, name: &str, prefix: &str) -> String {
-    format!(
-        "{}/{}",
-        zone_dir(manifest.zone, prefix, name, Shard::of(name)),
-        file_name(manifest, name)
-    )
+    let dir = zone_dir(manifest.zone, prefix, name, Shard::of(name));
+    object_path_in(&dir, manifest, name)
 }
 
-fn file_name(manifest: &Manifest, name: &str) -> String {
-    match manifest.zone {
-        Zone::Applications | Zone::Flux => format!("{name}.yaml"),
-        _ => {
-            let object = &manifest.object;
-            let mut file_name = object.kind().to_ascii_lowercase();
-            file_name.push('-');
-            file_name.push_str(object.name());
-            file_name.push_str(".yaml");
-            file_name
-        }
+/// The file of `manifest` in its zone's folder `dir`: `<name>.yaml` in the shard folders,
+/// `<kind>-<object name>.yaml` in the tenant's own.
+fn object_path_in(dir: &str, manifest: &Manifest, name: &str) -> String {
+    let object = &manifest.object;
+    let stem = match manifest.zone {
+        Zone::Applications | Zone::Flux => name,
+        Zone::Platform | Zone::Workload => object.name(),
+    };
+    let mut path = String::with_capacity(dir.len() + object.kind().len() + stem.len() + 8);
+    path.push_str(dir);
+    path.push('/');
+    if matches!(manifest.zone, Zone::Platform | Zone::Workload) {
+        path.extend(object.kind().chars().map(|c| c.to_ascii_lowercase()));
+        path.push('-');
     }
+    path.push_str(stem);
+    path.push_str(".yaml");
+    path
 }
 
 /// The folder of `zone` for tenant `name`, whose shard is `shard` ([`Shard::of`] the name).
@@ -340,16 +356,16 @@ fn zone_dir(zone: Zone, prefix: &str, name: &str, shard: Shard) -> String {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Kustomization<'a> {
+struct Kustomization<'a, R> {
     api_version: &'static str,
     kind: &'static str,
-    resources: &'a [String],
+    resources: &'a [R],
 }
 
 /// The `kustomization.yaml` of folder `dir`, listing `resources`.
-pub(crate) fn kustomization(
+pub(crate) fn kustomization<R: Serialize>(
     dir: &str,
-    resources: &[String],
+    resources: &[R],
     header: &str,
 ) -> Result<RenderedFile, EmitError> {
     let mut content = header.to_owned();
@@ -362,7 +378,7 @@ pub(crate) fn kustomization(
         &mut content,
     )?;
     Ok(RenderedFile {
-        path: format!("{dir}/kustomization.yaml"),
+        path: under(dir, &["kustomization.yaml"]),
         kind: FileKind::Kustomization,
         content,
     })
