@@ -61,8 +61,8 @@ fn provisioning_objects_stay_in_the_platform_namespace_and_name_the_script() {
             };
             let script = plan.provision_script().expect("a database");
             let rendered = plan.render().expect("renders");
-            let provisioning: Vec<_> = rendered
-                .manifests
+            let manifests = rendered.manifests();
+            let provisioning: Vec<_> = manifests
                 .iter()
                 .filter(|m| {
                     matches!(
@@ -135,7 +135,7 @@ fn a_changed_script_is_a_new_job_and_the_same_script_the_same_job() {
         let bytes = std::fs::read(fixture(CONTRACTS[0])).expect("fixture");
         let rendered = zave::render(&bytes, &profile, RenderInputs::default()).expect("renders");
         rendered
-            .manifests
+            .manifests()
             .iter()
             .find(|m| m.object.kind() == "Job")
             .map(|m| m.object.name().to_owned())

@@ -320,7 +320,7 @@ proptest! {
             let Some(rendered) = render(&contract, profile) else { continue };
             let written: Vec<Json> = objects(&rendered);
             let typed: Vec<Json> = rendered
-                .manifests
+                .manifests()
                 .iter()
                 .map(|m| serde_json::to_value(&m.object).expect("object as JSON"))
                 .collect();

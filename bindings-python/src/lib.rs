@@ -214,7 +214,8 @@ impl NativeRender {
 
     /// The objects as a JSON array, in the one order.
     fn objects_json(&self) -> PyResult<String> {
-        let objects: Vec<_> = self.rendered.manifests.iter().map(|m| &m.object).collect();
+        let manifests = self.rendered.manifests();
+        let objects: Vec<_> = manifests.iter().map(|m| &m.object).collect();
         serde_json::to_string(&objects).map_err(|e| PyValueError::new_err(e.to_string()))
     }
 

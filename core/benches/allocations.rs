@@ -38,15 +38,16 @@ fn main() {
         let input = checked.clone();
         let render = count(|| zave::render_checked(input, profile, inputs()).expect("renders"));
         let rendered = zave::render_checked(checked, profile, inputs()).expect("renders");
-        let held = count(|| rendered.manifests.clone());
+        let held = count(|| rendered.manifests());
+        let manifests = rendered.manifests();
         let floor = count(|| {
-            for manifest in &rendered.manifests {
+            for manifest in &manifests {
                 black_box(serde_json::to_string(&manifest.object).expect("JSON"));
             }
         });
         println!(
             "{name} ({} objects, {} files):",
-            rendered.manifests.len(),
+            manifests.len(),
             rendered.files.len()
         );
         for (what, (blocks, reallocations)) in [

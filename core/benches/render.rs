@@ -23,8 +23,8 @@ fn tenant(group: &mut BenchmarkGroup<'_, criterion::measurement::WallTime>, cont
     };
     let checked = zave::validate(contract, options).expect("valid contract");
     let rendered = zave::render_checked(checked.clone(), profile, inputs()).expect("renders");
-    let objects: Vec<&zave::manifest::Object> =
-        rendered.manifests.iter().map(|m| &m.object).collect();
+    let manifests = rendered.manifests();
+    let objects: Vec<&zave::manifest::Object> = manifests.iter().map(|m| &m.object).collect();
 
     group.bench_function("floor: the objects to JSON (serde_json)", |b| {
         b.iter(|| {

@@ -1,6 +1,9 @@
 //! The ordered object set and the file tree: one ordering rule (zone, kind, name), one YAML
 //! emitter, a `kustomization.yaml` per folder, and zave's header on every file.
 
+use std::cmp::Ordering;
+use std::collections::BTreeMap;
+
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
 use k8s_openapi::api::batch::v1::Job;
@@ -52,6 +55,10 @@ macro_rules! objects {
             /// The object's metadata.
             pub fn metadata(&self) -> &ObjectMeta {
                 match self { $(Object::$variant(object) => &object.metadata,)* }
+            }
+
+            fn metadata_mut(&mut self) -> &mut ObjectMeta {
+                match self { $(Object::$variant(object) => &mut object.metadata,)* }
             }
 
             /// The position of the object's kind in apply order.
@@ -137,6 +144,65 @@ impl Manifest {
     pub fn new(zone: Zone, object: Object) -> Manifest {
         Manifest { zone, object }
     }
+}
+
+/// The labels and annotations every object of a render carries, held once: a render's objects
+/// keep only their own in their metadata, and get these added when they are written
+/// ([`tenant_files`]) or handed out ([`Manifest::with_shared`]), the object's own winning on
+/// the same key.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(crate) struct SharedMetadata {
+    /// The labels every object carries.
+    pub labels: BTreeMap<String, String>,
+    /// The annotations every object carries.
+    pub annotations: BTreeMap<String, String>,
+}
+
+/// The entries of `shared` and `own` in key order, `own`'s value where both have a key: the
+/// one rule for what an object's labels (or annotations) are.
+pub(crate) fn merged<'m>(
+    shared: &'m BTreeMap<String, String>,
+    own: &'m BTreeMap<String, String>,
+) -> impl Iterator<Item = (&'m String, &'m String)> {
+    let mut shared = shared.iter().peekable();
+    let mut own = own.iter().peekable();
+    std::iter::from_fn(move || match (shared.peek(), own.peek()) {
+        (Some((a, _)), Some((b, _))) => match a.cmp(b) {
+            Ordering::Less => shared.next(),
+            Ordering::Greater => own.next(),
+            Ordering::Equal => {
+                shared.next();
+                own.next()
+            }
+        },
+        (Some(_), None) => shared.next(),
+        (None, _) => own.next(),
+    })
+}
+
+impl Manifest {
+    /// The whole object: its own labels and annotations with `shared`'s added.
+    pub(crate) fn with_shared(&self, shared: &SharedMetadata) -> Manifest {
+        let mut whole = self.clone();
+        let metadata = whole.object.metadata_mut();
+        metadata.labels = Some(whole_map(&shared.labels, metadata.labels.as_ref()));
+        metadata.annotations = Some(whole_map(
+            &shared.annotations,
+            metadata.annotations.as_ref(),
+        ));
+        whole
+    }
+}
+
+/// A shared map with an object's own entries added ([`merged`]), as a new map.
+pub(crate) fn whole_map(
+    shared: &BTreeMap<String, String>,
+    own: Option<&BTreeMap<String, String>>,
+) -> BTreeMap<String, String> {
+    let none = BTreeMap::new();
+    merged(shared, own.unwrap_or(&none))
+        .map(|(key, value)| (key.clone(), value.clone()))
+        .collect()
 }
 
 /// Sorts objects by the one ordering rule: zone, then kind in apply order, then name.
@@ -269,11 +335,12 @@ pub fn bootstrap_dir(prefix: &str) -> String {
     join(prefix, "platform/bootstrap")
 }
 
-/// The tree of one tenant: every object in its file, in the one order, and a kustomization per
-/// folder it owns. `about` names the contract and profile in each file's header.
-/// `manifests` must be in the one order ([`sort`]).
-pub fn tenant_files(
+/// The tree of one tenant: every object in its file (with the `shared` labels and annotations),
+/// in the one order, and a kustomization per folder it owns. `about` names the contract and
+/// profile in each file's header. `manifests` must be in the one order ([`sort`]).
+pub(crate) fn tenant_files(
     manifests: &[Manifest],
+    shared: &SharedMetadata,
     name: &str,
     prefix: &str,
     about: &str,
@@ -283,7 +350,7 @@ pub fn tenant_files(
     // Each object is written here first, then copied into a string of exactly its size: one
     // growing buffer per render instead of a generous allocation per file.
     let mut scratch = String::with_capacity(8192);
-    let mut writer = ObjectWriter::new();
+    let mut writer = ObjectWriter::new(shared);
     let shard = Shard::of(name);
     let mut start = 0;
     while let Some(first) = manifests.get(start) {
@@ -419,6 +486,36 @@ pub fn to_stream(files: &[RenderedFile]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn map(entries: &[(&str, &str)]) -> BTreeMap<String, String> {
+        entries
+            .iter()
+            .map(|(key, value)| ((*key).to_owned(), (*value).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn an_objects_own_entries_join_the_shared_ones_in_key_order_and_win_on_the_same_key() {
+        let shared = map(&[("b", "shared"), ("d", "shared"), ("f", "shared")]);
+        let own = map(&[("a", "own"), ("d", "own"), ("g", "own")]);
+        let entries: Vec<(&str, &str)> = merged(&shared, &own)
+            .map(|(key, value)| (key.as_str(), value.as_str()))
+            .collect();
+        assert_eq!(
+            entries,
+            [
+                ("a", "own"),
+                ("b", "shared"),
+                ("d", "own"),
+                ("f", "shared"),
+                ("g", "own")
+            ]
+        );
+        let mut expected = shared.clone();
+        expected.extend(own.clone());
+        assert_eq!(whole_map(&shared, Some(&own)), expected);
+        assert_eq!(whole_map(&shared, None), shared);
+    }
 
     #[test]
     fn only_the_exact_header_makes_a_file_zaves() {

@@ -1,23 +1,28 @@
-//! The YAML of a render's objects: the one emitter, with the labels and annotations that every
-//! object of a render repeats written once and copied after.
+//! The YAML of a render's objects: the one emitter, with the labels and annotations every
+//! object shares written once and copied after.
 
 use std::collections::BTreeMap;
 
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use serde::{Serialize, Serializer};
 
-use crate::manifest::Object;
+use crate::manifest::{Object, SharedMetadata, merged, whole_map};
 use crate::yaml::{EmitError, Mapping, Memo, Place, write_value_at, write_yaml_spliced};
 
-/// Writes the objects of one render (or any set of objects sharing metadata), byte for byte
-/// what [`crate::yaml::write_yaml`] writes for each.
+/// Writes the objects of one render, byte for byte what [`crate::yaml::write_yaml`] writes for
+/// each whole object ([`crate::manifest::Manifest::with_shared`]).
 pub(crate) struct ObjectWriter<'v> {
+    shared: &'v SharedMetadata,
     maps: Memo<'v, BTreeMap<String, String>>,
 }
 
 impl<'v> ObjectWriter<'v> {
-    /// A writer that has written nothing yet.
-    pub(crate) fn new() -> Self {
-        ObjectWriter { maps: Memo::new() }
+    /// A writer that has written nothing yet, adding `shared` to every object's metadata.
+    pub(crate) fn new(shared: &'v SharedMetadata) -> Self {
+        ObjectWriter {
+            shared,
+            maps: Memo::new(),
+        }
     }
 
     /// Appends `object` as a YAML document to `out`; on error `out` is left as it was.
@@ -29,8 +34,8 @@ impl<'v> ObjectWriter<'v> {
     }
 
     /// An object's metadata as the emitter writes `ObjectMeta` (its fields in the order its
-    /// serializer gives them), with labels and annotations from the memo. Metadata with any
-    /// other field set (zave sets none) is written by the emitter itself.
+    /// serializer gives them), with the shared labels and annotations added. Metadata with any
+    /// other field set (zave sets none) is written by the emitter itself, whole.
     fn metadata(
         &mut self,
         metadata: &'v ObjectMeta,
@@ -55,20 +60,27 @@ impl<'v> ObjectWriter<'v> {
             uid: None,
         } = metadata
         else {
-            return write_value_at(metadata, out, place);
+            let whole = ObjectMeta {
+                labels: Some(whole_map(&self.shared.labels, metadata.labels.as_ref())),
+                annotations: Some(whole_map(
+                    &self.shared.annotations,
+                    metadata.annotations.as_ref(),
+                )),
+                ..metadata.clone()
+            };
+            return write_value_at(&whole, out, place);
         };
+        let shared = self.shared;
         let mut fields = Mapping::new(out, place);
-        if let Some(annotations) = annotations {
-            fields.field_with("annotations", |out, place| {
-                self.maps.write(annotations, out, place)
-            })?;
-        }
+        fields.field_with("annotations", |out, place| {
+            self.map(&shared.annotations, annotations.as_ref(), out, place)
+        })?;
         if let Some(finalizers) = finalizers {
             fields.field("finalizers", finalizers)?;
         }
-        if let Some(labels) = labels {
-            fields.field_with("labels", |out, place| self.maps.write(labels, out, place))?;
-        }
+        fields.field_with("labels", |out, place| {
+            self.map(&shared.labels, labels.as_ref(), out, place)
+        })?;
         if let Some(name) = name {
             fields.field("name", name)?;
         }
@@ -76,5 +88,32 @@ impl<'v> ObjectWriter<'v> {
             fields.field("namespace", namespace)?;
         }
         fields.finish()
+    }
+
+    /// The labels or annotations of an object: the shared map's text when the object has none
+    /// of its own, else the two merged.
+    fn map(
+        &mut self,
+        shared: &'v BTreeMap<String, String>,
+        own: Option<&'v BTreeMap<String, String>>,
+        out: &mut String,
+        place: Place,
+    ) -> Result<(), EmitError> {
+        match own.filter(|own| !own.is_empty()) {
+            None => self.maps.write(shared, out, place),
+            Some(own) => write_value_at(&Merged { shared, own }, out, place),
+        }
+    }
+}
+
+/// A shared map and an object's own, serialized as the one map [`merged`] gives.
+struct Merged<'m> {
+    shared: &'m BTreeMap<String, String>,
+    own: &'m BTreeMap<String, String>,
+}
+
+impl Serialize for Merged<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(merged(self.shared, self.own))
     }
 }

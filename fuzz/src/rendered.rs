@@ -71,12 +71,9 @@ pub fn assert_sound(rendered: &Rendered) {
         .iter()
         .filter(|file| file.kind == FileKind::Object)
         .collect();
-    assert_eq!(
-        objects.len(),
-        rendered.manifests.len(),
-        "not one file per object"
-    );
-    for (file, manifest) in objects.iter().zip(&rendered.manifests) {
+    let manifests = rendered.manifests();
+    assert_eq!(objects.len(), manifests.len(), "not one file per object");
+    for (file, manifest) in objects.iter().zip(&manifests) {
         let expected = match serde_yaml::to_value(&manifest.object) {
             Ok(value) => value,
             Err(error) => panic!("{} cannot be represented as YAML data: {error}", file.path),

@@ -8,6 +8,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use crate::contract::CheckedContract;
 use crate::contract::model::{Exposure, Runtime};
 use crate::flags::FlagSet;
+use crate::manifest::SharedMetadata;
 use crate::profile::Profile;
 use crate::profile::model::TierSettings;
 
@@ -23,7 +24,7 @@ pub const FLAGD_PORT: u16 = 8013;
 pub const FLAGD_MANAGEMENT_PORT: u16 = 8014;
 
 /// The inputs of one render, resolved and checked, with the labels and annotations every object
-/// carries computed once.
+/// carries computed once and shared.
 #[derive(Debug, Clone)]
 pub struct Context<'a> {
     /// The contract, with profile defaults and injections applied.
@@ -40,8 +41,7 @@ pub struct Context<'a> {
     pub version: Option<String>,
     /// The flag set CI gave (`feature-flags`), when it gave one.
     pub flags: Option<&'a FlagSet>,
-    labels: BTreeMap<String, String>,
-    annotations: BTreeMap<String, String>,
+    shared: SharedMetadata,
 }
 
 impl<'a> Context<'a> {
@@ -84,8 +84,10 @@ impl<'a> Context<'a> {
             image,
             version,
             flags: None,
-            labels,
-            annotations,
+            shared: SharedMetadata {
+                labels,
+                annotations,
+            },
         }
     }
 
@@ -119,21 +121,28 @@ impl<'a> Context<'a> {
 
     /// The labels every object carries.
     pub fn labels(&self) -> BTreeMap<String, String> {
-        self.labels.clone()
+        self.shared.labels.clone()
     }
 
-    /// The annotations every object carries.
-    pub fn annotations(&self) -> BTreeMap<String, String> {
-        self.annotations.clone()
+    /// The labels and annotations every object carries, held once for the whole render.
+    pub(crate) fn shared_metadata(&self) -> &SharedMetadata {
+        &self.shared
     }
 
-    /// Metadata of an object named `name` in `namespace`, with the common labels and annotations.
+    /// The shared labels and annotations, for the finished render to keep.
+    pub(crate) fn into_shared_metadata(self) -> SharedMetadata {
+        self.shared
+    }
+
+    /// Metadata of an object named `name` in `namespace`. Its labels and annotations start
+    /// empty: they are the object's own, added to the shared ones ([`SharedMetadata`]) when
+    /// the object is written or handed out.
     pub fn meta(&self, name: impl Into<String>, namespace: Option<&str>) -> ObjectMeta {
         ObjectMeta {
             name: Some(name.into()),
             namespace: namespace.map(str::to_owned),
-            labels: Some(self.labels()),
-            annotations: Some(self.annotations()),
+            labels: Some(BTreeMap::new()),
+            annotations: Some(BTreeMap::new()),
             ..ObjectMeta::default()
         }
     }

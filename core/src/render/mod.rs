@@ -24,7 +24,7 @@ use crate::contract::{
 use crate::diagnostic::{self, Code, Diagnostic, Diagnostics, Severity};
 use crate::document::{Node, Path};
 use crate::flags::FlagSet;
-use crate::manifest::{Manifest, RenderedFile, tenant_files};
+use crate::manifest::{Manifest, RenderedFile, SharedMetadata, tenant_files};
 use crate::profile::Profile;
 use context::Context;
 
@@ -52,12 +52,25 @@ pub struct Rendered {
     pub name: String,
     /// The contract's hash.
     pub hash: ContractHash,
-    /// The typed objects, in the one order.
-    pub manifests: Vec<Manifest>,
+    /// The typed objects in the one order, each with only its own labels and annotations.
+    objects: Vec<Manifest>,
+    /// The labels and annotations every object carries.
+    shared: SharedMetadata,
     /// The files of the tenant's part of the tree, in the one order.
     pub files: Vec<RenderedFile>,
     /// The report: mutations (defaults, injections, bootstrap image) and warnings.
     pub findings: Vec<Diagnostic>,
+}
+
+impl Rendered {
+    /// The typed objects, in the one order, whole (built on each call: a render holds the
+    /// labels and annotations every object shares once).
+    pub fn manifests(&self) -> Vec<Manifest> {
+        self.objects
+            .iter()
+            .map(|manifest| manifest.with_shared(&self.shared))
+            .collect()
+    }
 }
 
 /// Renders contract source text under `profile`.
@@ -179,13 +192,15 @@ impl Plan<'_> {
             self.profile.name()
         );
         let prefix = &self.profile.spec.gitops.path_prefix;
-        let files = tenant_files(&manifests, &self.checked.name, prefix, &about)
+        let shared = ctx.shared_metadata();
+        let files = tenant_files(&manifests, shared, &self.checked.name, prefix, &about)
             .map_err(|error| Diagnostics(vec![emit_failure(&error)]))?;
-        drop(ctx);
+        let shared = ctx.into_shared_metadata();
         Ok(Rendered {
             name: self.checked.name,
             hash: self.checked.hash,
-            manifests,
+            objects: manifests,
+            shared,
             files,
             findings: self.findings,
         })

@@ -6,7 +6,8 @@ use serde::Serialize;
 use super::{EmitError, Place, write_value_at};
 
 /// The text of values already written, by value and place. A render's objects repeat the same
-/// labels and annotations; comparing two maps costs a fraction of writing one.
+/// labels and annotations (most often the very same map, which is found by its address);
+/// comparing two maps costs a fraction of writing one.
 pub(crate) struct Memo<'v, T> {
     written: Vec<(&'v T, Place, String)>,
 }
@@ -30,7 +31,7 @@ impl<'v, T: PartialEq + Serialize> Memo<'v, T> {
         let known = self
             .written
             .iter()
-            .find(|(seen, at, _)| *at == place && *seen == value);
+            .find(|(seen, at, _)| *at == place && (std::ptr::eq(*seen, value) || *seen == value));
         if let Some((_, _, text)) = known {
             out.push_str(text);
             return Ok(());
