@@ -53,7 +53,7 @@ fn main() {
         for (what, (blocks, reallocations)) in [
             ("validate: contract text, stages 1-3", validate),
             ("render: checked contract to the tree", render),
-            ("held by the typed objects (a copy)", held),
+            ("the whole typed objects (manifests())", held),
             ("floor: the objects to JSON (serde_json)", floor),
         ] {
             println!("  {what:<42}{blocks:>5} + {reallocations}");
