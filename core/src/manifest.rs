@@ -158,6 +158,14 @@ pub(crate) struct SharedMetadata {
     pub annotations: BTreeMap<String, String>,
 }
 
+impl SharedMetadata {
+    /// Makes an object's `metadata` whole: its own labels and annotations with these added.
+    pub(crate) fn add_to(&self, metadata: &mut ObjectMeta) {
+        metadata.labels = Some(whole_map(&self.labels, metadata.labels.as_ref()));
+        metadata.annotations = Some(whole_map(&self.annotations, metadata.annotations.as_ref()));
+    }
+}
+
 /// The entries of `shared` and `own` in key order, `own`'s value where both have a key: the
 /// one rule for what an object's labels (or annotations) are.
 pub(crate) fn merged<'m>(
@@ -184,18 +192,13 @@ impl Manifest {
     /// The whole object: its own labels and annotations with `shared`'s added.
     pub(crate) fn with_shared(&self, shared: &SharedMetadata) -> Manifest {
         let mut whole = self.clone();
-        let metadata = whole.object.metadata_mut();
-        metadata.labels = Some(whole_map(&shared.labels, metadata.labels.as_ref()));
-        metadata.annotations = Some(whole_map(
-            &shared.annotations,
-            metadata.annotations.as_ref(),
-        ));
+        shared.add_to(whole.object.metadata_mut());
         whole
     }
 }
 
 /// A shared map with an object's own entries added ([`merged`]), as a new map.
-pub(crate) fn whole_map(
+fn whole_map(
     shared: &BTreeMap<String, String>,
     own: Option<&BTreeMap<String, String>>,
 ) -> BTreeMap<String, String> {
@@ -403,7 +406,9 @@ fn object_path_in(dir: &str, manifest: &Manifest, name: &str) -> String {
     path.push_str(dir);
     path.push('/');
     if matches!(manifest.zone, Zone::Platform | Zone::Workload) {
-        path.extend(object.kind().chars().map(|c| c.to_ascii_lowercase()));
+        let kind = path.len();
+        path.push_str(object.kind());
+        path[kind..].make_ascii_lowercase();
         path.push('-');
     }
     path.push_str(stem);

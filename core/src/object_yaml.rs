@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::{Serialize, Serializer};
 
-use crate::manifest::{Object, SharedMetadata, merged, whole_map};
+use crate::manifest::{Object, SharedMetadata, merged};
 use crate::yaml::{EmitError, Mapping, Memo, Place, write_value_at, write_yaml_spliced};
 
 /// Writes the objects of one render, byte for byte what [`crate::yaml::write_yaml`] writes for
@@ -60,14 +60,8 @@ impl<'v> ObjectWriter<'v> {
             uid: None,
         } = metadata
         else {
-            let whole = ObjectMeta {
-                labels: Some(whole_map(&self.shared.labels, metadata.labels.as_ref())),
-                annotations: Some(whole_map(
-                    &self.shared.annotations,
-                    metadata.annotations.as_ref(),
-                )),
-                ..metadata.clone()
-            };
+            let mut whole = metadata.clone();
+            self.shared.add_to(&mut whole);
             return write_value_at(&whole, out, place);
         };
         let shared = self.shared;
