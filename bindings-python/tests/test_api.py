@@ -44,6 +44,12 @@ def test_a_render_exposes_files_objects_stream_and_report() -> None:
     kinds = [o["kind"] for o in render.objects]
     assert kinds[0] == "Namespace" and "Deployment" in kinds
     assert kinds[-2:] == ["Application", "Kustomization"], "then the tenant's two registrations"
+    for o in render.objects:
+        # The labels and annotations every object shares are on each object handed out.
+        assert o["metadata"]["labels"]["zave.io/workload"] == "payments-api", o["kind"]
+        assert o["metadata"]["annotations"]["zave.io/contract-hash"] == render.contract_hash
+    (namespace,) = [o for o in render.objects if o["kind"] == "Namespace"]
+    assert namespace["metadata"]["labels"]["pod-security.kubernetes.io/enforce"] == "restricted"
     stream = render.to_yaml()
     assert stream.count("---\n# Source: ") == len(render.objects)
     assert all(f"# Source: {path}\n" in stream for path in render.files if "kustomization" not in path)
