@@ -51,8 +51,7 @@ impl Shard {
 
     /// The shard's number, as its folder is named: `00` to `31`.
     pub fn label(self) -> String {
-        let digit = |value: u8| char::from(b'0' + value % 10);
-        [digit(self.0 / 10), digit(self.0)].into_iter().collect()
+        format!("{:02}", self.0)
     }
 }
 

@@ -150,7 +150,7 @@ impl Manifest {
 /// keep only their own in their metadata, and get these added when they are written
 /// ([`tenant_files`]) or handed out ([`Manifest::with_shared`]), the object's own winning on
 /// the same key.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) struct SharedMetadata {
     /// The labels every object carries.
     pub labels: BTreeMap<String, String>,

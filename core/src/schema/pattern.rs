@@ -8,6 +8,23 @@ use regex_automata::{Anchored, Input, MatchKind};
 /// Most bytes one pattern's DFA may take; a pattern past it matches nothing.
 const DFA_SIZE_LIMIT: usize = 1 << 22;
 
+/// Compiles `pattern` to a DFA starting as `start` says, with every match state kept (what both
+/// the stage-1 search and the schema comparison's walk read); `None` when it is not a pattern
+/// zave can read or its DFA is too big.
+pub(super) fn dfa(pattern: &str, start: StartKind) -> Option<dense::DFA<Vec<u32>>> {
+    dense::Builder::new()
+        .syntax(syntax::Config::new().unicode(true).utf8(true))
+        .configure(
+            dense::Config::new()
+                .match_kind(MatchKind::All)
+                .start_kind(start)
+                .dfa_size_limit(Some(DFA_SIZE_LIMIT))
+                .determinize_size_limit(Some(DFA_SIZE_LIMIT)),
+        )
+        .build(pattern)
+        .ok()
+}
+
 /// A compiled `pattern`: the same DFA the schema comparison reads, searched forwards until the
 /// first match.
 #[derive(Debug)]
@@ -18,18 +35,7 @@ pub(crate) struct Pattern {
 impl Pattern {
     /// Compiles `pattern`; `None` when it is not a pattern zave can read or its DFA is too big.
     pub(crate) fn new(pattern: &str) -> Option<Pattern> {
-        let dfa = dense::Builder::new()
-            .syntax(syntax::Config::new().unicode(true).utf8(true))
-            .configure(
-                dense::Config::new()
-                    .match_kind(MatchKind::LeftmostFirst)
-                    .start_kind(StartKind::Unanchored)
-                    .dfa_size_limit(Some(DFA_SIZE_LIMIT))
-                    .determinize_size_limit(Some(DFA_SIZE_LIMIT)),
-            )
-            .build(pattern)
-            .ok()?;
-        Some(Pattern { dfa })
+        dfa(pattern, StartKind::Unanchored).map(|dfa| Pattern { dfa })
     }
 
     /// Whether the pattern is found in `text`.

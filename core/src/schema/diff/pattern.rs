@@ -9,10 +9,10 @@
 
 use std::collections::{BTreeMap, VecDeque};
 
+use regex_automata::Anchored;
 use regex_automata::dfa::{Automaton, StartKind, dense};
 use regex_automata::util::primitives::StateID;
-use regex_automata::util::{start, syntax};
-use regex_automata::{Anchored, MatchKind};
+use regex_automata::util::start;
 
 /// How far the comparison of two patterns got.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,8 +25,6 @@ pub(super) enum Inclusion {
     Undecided,
 }
 
-/// Most DFA bytes a single pattern may take.
-const DFA_SIZE_LIMIT: usize = 1 << 22;
 /// Most combined states visited before giving up.
 const MAX_VISITED: usize = 200_000;
 
@@ -126,17 +124,7 @@ impl Walker {
     }
 
     fn build(pattern: &str, anchored: Anchored, kind: StartKind) -> Option<Walker> {
-        let dfa = dense::Builder::new()
-            .syntax(syntax::Config::new().unicode(true).utf8(true))
-            .configure(
-                dense::Config::new()
-                    .match_kind(MatchKind::All)
-                    .start_kind(kind)
-                    .dfa_size_limit(Some(DFA_SIZE_LIMIT))
-                    .determinize_size_limit(Some(DFA_SIZE_LIMIT)),
-            )
-            .build(pattern)
-            .ok()?;
+        let dfa = crate::schema::pattern::dfa(pattern, kind)?;
         let start = dfa
             .start_state(&start::Config::new().anchored(anchored))
             .ok()?;
